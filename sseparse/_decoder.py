@@ -1,0 +1,438 @@
+"""SSEDecoder: bytes in any chunking -> events, exactly as the WHATWG rules say (standard library only).
+
+Rule 1: nothing here raises on input bytes. Bad input becomes U+FFFD (R3) or, when the caller asks for
+them, a `Diagnostic`. Only misuse (feeding a closed decoder, passing ``str``) and a limit the caller
+set (``max_event_size``) raise.
+
+Rule 2: lines are split on bytes and each field value is decoded once. CR, LF and ``:`` are ASCII and
+never occur inside a UTF-8 multibyte sequence, so decoding line by line gives exactly what decoding the
+whole stream first would give (R3), and ``data`` lines of one event are joined as bytes and decoded once
+at dispatch.
+
+The rule numbers (R1..R12) are those of SSE-RULES.md and docs/conformance.md.
+
+There are two paths through the same interpretation code (`_process`):
+- the fast path, used when neither diagnostics nor a size limit were asked for, hands whole chunks to
+  `LineSplitter.feed` and interprets the lines in one tight loop;
+- the general path also knows where each line starts, which terminator ended it, and how large the
+  pending event is, and feeds `_process` in batches.
+The test-suite runs every conformance case through both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sseparse._errors import DecoderClosedError, EventTooLargeError
+from sseparse._events import Diagnostic, ServerSentEvent
+from sseparse._lines import CR, CRLF, LF, LineSplitter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sseparse._typing import Buffer
+
+__all__ = ["SSEDecoder"]
+
+BOM = b"\xef\xbb\xbf"
+_EOL_NAMES = {LF: "LF", CRLF: "CRLF", CR: "CR"}
+_FIELDS = ("data", "event", "id", "retry")
+
+# No limit by default: both LLM SDKs buffer whole events without a cap, and a cap that is too small
+# silently breaks large tool-call payloads. eventsource-parser's maxBufferSize is opt-in too.
+DEFAULT_MAX_EVENT_SIZE: int | None = None
+
+
+class SSEDecoder:
+    """Incremental (sans-I/O) Server-Sent Events decoder.
+
+    Feed it bytes as they arrive with `feed`, in any chunking, and call `close` at end of stream.
+    Each call returns the events it completed, in order. ``last_event_id`` and ``retry`` hold the
+    connection state a reconnect needs.
+
+    Keyword options:
+
+    ``last_event_id``      seed for the last event ID (what the previous connection ended with), so
+                           events of a resumed stream that carry no ``id`` still report it.
+    ``max_event_size``     bytes one pending event may hold, its unfinished line included (comment
+                           lines do not count once complete); ``None`` means no limit. An event over
+                           the limit is dropped, the decoder skips to the blank line that ends it, and
+                           `feed` raises `EventTooLargeError` carrying the events it completed.
+    ``dispatch_incomplete`` at `close`, dispatch the unfinished last event instead of discarding it
+                           (captured logs often lose the final blank line). Off by default, as the
+                           spec says (R6).
+    ``diagnostics``        collect a `Diagnostic` for every odd thing in the input in
+                           ``self.diagnostics``.
+    ``on_diagnostic``      call this with each `Diagnostic` as it is found (implies the general path).
+    ``on_retry``           call this with every valid ``retry`` value in stream order, including those
+                           of blocks that dispatch no event.
+    """
+
+    __slots__ = (
+        "_bom_done",
+        "_closed",
+        "_collect",
+        "_data",
+        "_deferred_cr",
+        "_dispatch_incomplete",
+        "_eol_first",
+        "_event",
+        "_general",
+        "_head",
+        "_id_buf",
+        "_in_block",
+        "_block_size",
+        "_lineno",
+        "_limit",
+        "_mixed_reported",
+        "_on_diagnostic",
+        "_on_retry",
+        "_retry_block",
+        "_skipping",
+        "_slow",
+        "_split",
+        "_splitter",
+        "diagnostics",
+        "incomplete",
+        "last_event_id",
+        "retry",
+    )
+
+    def __init__(  # noqa: PLR0913
+        self,
+        *,
+        last_event_id: str = "",
+        max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
+        dispatch_incomplete: bool = False,
+        diagnostics: bool = False,
+        on_diagnostic: Callable[[Diagnostic], object] | None = None,
+        on_retry: Callable[[int], object] | None = None,
+    ) -> None:
+        if not isinstance(last_event_id, str):
+            msg = f"last_event_id must be a str, not {type(last_event_id).__name__}"
+            raise TypeError(msg)
+        if "\0" in last_event_id or "\n" in last_event_id or "\r" in last_event_id:
+            msg = "last_event_id cannot contain NUL, CR or LF: no id field could have produced it"
+            raise ValueError(msg)
+        if max_event_size is not None and (not isinstance(max_event_size, int) or max_event_size < 1):
+            msg = f"max_event_size must be a positive int or None, not {max_event_size!r}"
+            raise ValueError(msg)
+        self._splitter = LineSplitter()
+        self._split = self._splitter.feed
+        #: The last event ID string: what a reconnect sends as ``Last-Event-ID`` (R12.1).
+        self.last_event_id = last_event_id
+        #: The last valid reconnection time in milliseconds, or None (R11).
+        self.retry: int | None = None
+        #: True after `close` when an unfinished event or line was discarded (or, with
+        #: ``dispatch_incomplete``, dispatched) at end of stream (R6).
+        self.incomplete = False
+        #: The diagnostics found so far, when ``diagnostics=True``.
+        self.diagnostics: list[Diagnostic] = []
+        self._collect = diagnostics
+        self._on_diagnostic = on_diagnostic
+        self._on_retry = on_retry
+        self._limit = max_event_size
+        self._dispatch_incomplete = dispatch_incomplete
+        self._general = diagnostics or on_diagnostic is not None or max_event_size is not None
+        # State of the block (event) being parsed.
+        self._data: list[bytes] = []  # data values, joined and decoded once at dispatch
+        self._event = ""  # event type buffer
+        self._id_buf = last_event_id  # last event ID buffer (sticky; R11 id)
+        self._retry_block: int | None = None  # a valid retry seen in this block
+        self._in_block = False  # a field line arrived since the last blank line
+        # Stream state.
+        self._bom_done = False  # R2: the first three bytes were checked for a BOM
+        self._head = b""  # bytes held while they could still be the start of a BOM
+        self._closed = False
+        self._slow = True  # take `_feed_slow`: BOM undecided, closed, or general path
+        # General-path state.
+        self._lineno = 0
+        self._block_size = 0
+        self._skipping = False  # dropping an oversized event up to its blank line
+        self._eol_first: int | None = None
+        self._mixed_reported = False
+        self._deferred_cr: tuple[int, int] | None = None  # a chunk-final CR: LF or not is unknown yet
+
+    # -- public API ---------------------------------------------------------------------------------
+
+    def feed(self, data: Buffer) -> list[ServerSentEvent]:
+        """Decode the next chunk and return the events it completed (possibly none).
+
+        An event is returned as soon as the first byte of its terminating blank line arrives.
+        """
+        if self._slow:
+            return self._feed_slow(data)
+        if data.__class__ is not bytes:
+            data = self._to_bytes(data)
+        lines = self._split(data)  # type: ignore[arg-type]
+        if lines:
+            return self._process(lines)
+        return lines  # type: ignore[return-value]
+
+    def close(self) -> list[ServerSentEvent]:
+        """End of stream. Returns the events that completes (normally none: R6 discards the rest).
+
+        Sets ``incomplete`` when an unfinished event or line was discarded. With
+        ``dispatch_incomplete=True`` the unfinished event is dispatched and returned instead.
+        """
+        if self._closed:
+            msg = "close() was already called on this SSEDecoder"
+            raise DecoderClosedError(msg)
+        events: list[ServerSentEvent] = []
+        if not self._bom_done:
+            # Fewer than three bytes, all a prefix of the BOM: they are content of an unfinished line.
+            self._bom_done = True
+            head, self._head = self._head, b""
+            self._slow = self._general
+            if head:
+                events = self.feed(head)
+        self._closed = True
+        self._slow = True
+        offset = self._splitter.pending_offset
+        tail = self._splitter.close()
+        if self._deferred_cr is not None:
+            self._note_eol(CR, *self._deferred_cr)
+            self._deferred_cr = None
+        unfinished_line = tail is not None and not tail.startswith(b":")
+        self.incomplete = unfinished_line or (self._in_block and not self._skipping)
+        if self.incomplete:
+            if self._general:
+                what = "dispatched (dispatch_incomplete=True)" if self._dispatch_incomplete else "discarded"
+                self._diag("incomplete-event", f"the stream ended inside an event, which was {what} (R6)", offset, self._lineno + 1)
+            if self._dispatch_incomplete:
+                lines = [tail, b""] if tail else [b""]
+                events.extend(self._process(lines))
+        return events
+
+    def reset(self, *, last_event_id: str | None = None) -> None:
+        """Forget everything buffered and start a new stream (e.g. after a reconnect).
+
+        The connection state survives: ``last_event_id`` (unless given) and ``retry``.
+        """
+        seed = self.last_event_id if last_event_id is None else last_event_id
+        retry = self.retry
+        self.__init__(  # type: ignore[misc]
+            last_event_id=seed,
+            max_event_size=self._limit,
+            dispatch_incomplete=self._dispatch_incomplete,
+            diagnostics=self._collect,
+            on_diagnostic=self._on_diagnostic,
+            on_retry=self._on_retry,
+        )
+        self.retry = retry
+
+    @property
+    def closed(self) -> bool:
+        """True once `close` was called."""
+        return self._closed
+
+    # -- interpretation (shared by both paths) ------------------------------------------------------
+
+    def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
+        """Interpret complete lines (R7-R12) and return the events they dispatch."""
+        events: list[ServerSentEvent] = []
+        parts = self._data
+        event_type = self._event
+        id_buf = self._id_buf
+        retry_block = self._retry_block
+        in_block = self._in_block
+        for line in lines:
+            if line:
+                if line[:6] == b"data: ":  # the common case first: "data: " + value
+                    parts.append(line[6:])
+                    in_block = True
+                    continue
+                colon = line.find(b":")
+                if colon == 0:  # R8: a comment
+                    continue
+                in_block = True
+                if colon > 0:  # R9: name before the first colon, value after one optional space
+                    name = line[:colon]
+                    value = line[colon + 2 :] if line[colon + 1 : colon + 2] == b" " else line[colon + 1 :]
+                else:  # R10: no colon, the whole line is the name and the value is empty
+                    name = line
+                    value = b""
+                if name == b"data":
+                    parts.append(value)
+                elif name == b"event":
+                    event_type = value.decode("utf-8", "replace")
+                elif name == b"id":
+                    if b"\0" not in value:  # R11: an id containing NUL is ignored entirely
+                        id_buf = value.decode("utf-8", "replace")
+                elif name == b"retry" and value.isdigit():  # bytes.isdigit: ASCII digits only, not ""
+                    retry_block = self.retry = int(value)
+                    if self._on_retry is not None:
+                        self._on_retry(retry_block)
+                # R11: any other name is ignored.
+            else:
+                # R7/R12: a blank line dispatches. R12.1: the last event ID string is set even when
+                # no event fires.
+                self.last_event_id = id_buf
+                if parts:
+                    # R12.3: the data buffer is the values joined by LF, minus one trailing LF.
+                    data = parts[0] if len(parts) == 1 else b"\n".join(parts)
+                    parts.clear()
+                    events.append(
+                        ServerSentEvent(event_type or "message", data.decode("utf-8", "replace"), id_buf, retry_block)
+                    )
+                # R12.2/R12.7: clear the data and event type buffers, never the id buffer.
+                event_type = ""
+                retry_block = None
+                in_block = False
+        self._event = event_type
+        self._id_buf = id_buf
+        self._retry_block = retry_block
+        self._in_block = in_block
+        return events
+
+    # -- slow and general paths ---------------------------------------------------------------------
+
+    @staticmethod
+    def _to_bytes(data: Buffer) -> bytes:
+        if isinstance(data, str):
+            msg = "SSEDecoder.feed() takes bytes (or bytearray/memoryview), not str: encode the text as UTF-8"
+            raise TypeError(msg)
+        return bytes(data)  # type: ignore[arg-type]
+
+    def _feed_slow(self, data: Buffer) -> list[ServerSentEvent]:
+        if self._closed:
+            msg = "feed() called after close(): create a new SSEDecoder (or call reset()) for a new stream"
+            raise DecoderClosedError(msg)
+        chunk = data if data.__class__ is bytes else self._to_bytes(data)
+        assert isinstance(chunk, bytes)
+        if not self._bom_done:
+            # R2: one BOM, once, at byte 0 -- possibly split across chunks.
+            head = self._head + chunk
+            if len(head) < len(BOM) and BOM.startswith(head):
+                self._head = head
+                return []
+            self._bom_done = True
+            self._head = b""
+            if head.startswith(BOM):
+                chunk = head[len(BOM) :]
+                self._splitter.advance(len(BOM))
+            else:
+                chunk = head
+            self._slow = self._general
+            if not self._general:
+                return self.feed(chunk)
+        return self._feed_general(chunk)
+
+    def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901, PLR0912
+        splitter = self._splitter
+        swallowed, lines = splitter.feed_positions(data)
+        check = self._collect or self._on_diagnostic is not None
+        if self._deferred_cr is not None and data:
+            self._note_eol(CRLF if swallowed else CR, *self._deferred_cr)
+            self._deferred_cr = None
+        limit = self._limit
+        events: list[ServerSentEvent] = []
+        batch: list[bytes] = []
+        overflow = False
+        last = len(lines) - 1
+        for i, (line, kind, offset) in enumerate(lines):
+            self._lineno += 1
+            if check:
+                end = offset + (len(line) if line is not None else 0)
+                if i == last and kind == CR and splitter.cr_pending:
+                    self._deferred_cr = (end, self._lineno)
+                else:
+                    self._note_eol(kind, end, self._lineno)
+                if line:
+                    self._inspect(line, offset, self._lineno)
+            if self._skipping:
+                if line == b"":  # the blank line that ends the dropped event
+                    self._skipping = False
+                    self._block_size = 0
+                    batch.append(line)
+                continue
+            assert line is not None  # only lines of a dropped event are None
+            if limit is not None:
+                if not line:
+                    self._block_size = 0
+                elif line[:1] != b":":
+                    self._block_size += len(line)
+                    if self._block_size > limit:
+                        events.extend(self._process(batch))
+                        batch = []
+                        self._drop_event(offset, self._lineno)
+                        overflow = True
+                        continue
+            batch.append(line)
+        if batch:
+            events.extend(self._process(batch))
+        if limit is not None:
+            pending = splitter.pending_size
+            if pending and (self._skipping or self._block_size + pending > limit):
+                if not self._skipping:
+                    self._drop_event(splitter.pending_offset, self._lineno + 1)
+                    overflow = True
+                splitter.drop_pending()
+        if overflow:
+            assert limit is not None
+            raise EventTooLargeError(limit, events)
+        return events
+
+    def _drop_event(self, offset: int, lineno: int) -> None:
+        """Forget the pending event (it grew past the limit) and skip to its blank line."""
+        self._data.clear()
+        self._event = ""
+        self._retry_block = None
+        self._in_block = False
+        self._skipping = True
+        self._block_size = 0
+        self._diag(
+            "event-too-large",
+            f"an event grew past max_event_size={self._limit} bytes and was dropped",
+            offset,
+            lineno,
+        )
+
+    def _inspect(self, line: bytes, offset: int, lineno: int) -> None:  # noqa: C901
+        """Report what is odd about one complete, non-blank line (diagnostics only)."""
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self._diag(
+                "invalid-utf8",
+                f"invalid UTF-8 byte {line[exc.start]:#04x} replaced with U+FFFD",
+                offset + exc.start,
+                lineno,
+                value=line[exc.start : exc.end].hex(" "),
+            )
+        text = line.decode("utf-8", "replace")
+        if text[0] == ":":
+            self._diag("comment", "comment line ignored", offset, lineno, value=text[1:])
+            return
+        name, colon, value = text.partition(":")
+        if colon and value[:1] == " ":
+            value = value[1:]
+        if name not in _FIELDS:
+            if name.startswith("\ufeff"):
+                self._diag("misplaced-bom", "a byte order mark after the start of the stream is content; this field is ignored", offset, lineno, name, value)
+            else:
+                self._diag("unknown-field", f"unknown field {name!r} ignored", offset, lineno, name, value)
+        elif name == "retry" and not (value.isascii() and value.isdigit()):
+            why = "an empty retry is ignored (the spec is ambiguous here)" if not value else "retry must be ASCII digits only"
+            self._diag("invalid-retry", f"invalid retry value {value!r} ignored: {why}", offset, lineno, name, value)
+        elif name == "id" and "\0" in value:
+            self._diag("id-contains-nul", "an id containing U+0000 is ignored", offset, lineno, name, value)
+
+    def _note_eol(self, kind: int, offset: int, lineno: int) -> None:
+        if self._eol_first is None:
+            self._eol_first = kind
+        elif kind != self._eol_first and not self._mixed_reported:
+            self._mixed_reported = True
+            self._diag(
+                "mixed-line-endings",
+                f"line ends with {_EOL_NAMES[kind]} but earlier lines end with {_EOL_NAMES[self._eol_first]}",
+                offset,
+                lineno,
+            )
+
+    def _diag(self, kind: str, message: str, offset: int, line: int, field: str | None = None, value: str | None = None) -> None:  # noqa: PLR0913
+        diagnostic = Diagnostic(kind, message, offset, line, field, value)
+        if self._collect:
+            self.diagnostics.append(diagnostic)
+        if self._on_diagnostic is not None:
+            self._on_diagnostic(diagnostic)

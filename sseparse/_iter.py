@@ -1,0 +1,80 @@
+"""parse / iter_events / aiter_events: the decoder over whole bytes, iterables, files and async iterables.
+
+No asyncio import: ``async for`` needs none, so `aiter_events` works under asyncio, trio or anyio.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
+
+from sseparse._decoder import SSEDecoder
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+
+    from sseparse._events import ServerSentEvent
+    from sseparse._typing import Buffer
+
+__all__ = ["aiter_events", "iter_events", "parse"]
+
+READ_SIZE = 64 * 1024
+
+
+class _Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes | None: ...
+
+
+def parse(data: Buffer, **options: Any) -> list[ServerSentEvent]:  # noqa: ANN401
+    """Decode a complete stream held in memory: ``feed(data)`` then ``close()``.
+
+    Keyword options are those of `SSEDecoder` (``last_event_id``, ``dispatch_incomplete``, ...).
+    """
+    decoder = SSEDecoder(**options)
+    events = decoder.feed(data)
+    events.extend(decoder.close())
+    return events
+
+
+def _chunks(source: Iterable[Buffer] | _Readable) -> Iterator[Buffer]:
+    read = getattr(source, "read1", None) or getattr(source, "read", None)
+    if read is None:
+        yield from source  # type: ignore[misc]
+        return
+    while True:
+        chunk = read(READ_SIZE)
+        if not chunk:  # b"" is end of file; None is "no data yet" on a non-blocking file
+            if chunk is None:
+                continue
+            return
+        yield chunk
+
+
+def iter_events(source: Iterable[Buffer] | _Readable, **options: Any) -> Iterator[ServerSentEvent]:  # noqa: ANN401
+    """Yield events from an iterable of bytes-likes or a binary file object, as they complete.
+
+    A file is read with ``read1`` when it has one, so pipes and sockets yield events as soon as they
+    arrive. At the end the decoder is closed (R6: an unfinished last event is discarded unless
+    ``dispatch_incomplete=True``).
+    """
+    if isinstance(source, (str, bytes, bytearray, memoryview)):
+        msg = "iter_events() takes an iterable of byte chunks or a binary file; use parse() for one bytes object"
+        raise TypeError(msg)
+    decoder = SSEDecoder(**options)
+    feed = decoder.feed
+    for chunk in _chunks(source):
+        yield from feed(chunk)
+    yield from decoder.close()
+
+
+async def aiter_events(source: AsyncIterable[Buffer], **options: Any) -> AsyncIterator[ServerSentEvent]:  # noqa: ANN401
+    """Yield events from an async iterable of bytes-likes (httpx ``aiter_bytes()``, aiohttp ``iter_any()``...)."""
+    if not hasattr(source, "__aiter__"):
+        msg = f"aiter_events() takes an async iterable of byte chunks, not {type(source).__name__}"
+        raise TypeError(msg)
+    decoder = SSEDecoder(**options)
+    feed = decoder.feed
+    async for chunk in source:
+        for event in feed(chunk):
+            yield event
+    for event in decoder.close():
+        yield event
