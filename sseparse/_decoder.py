@@ -89,8 +89,8 @@ class SSEDecoder:
         "_on_retry",
         "_retry_block",
         "_skipping",
+        "_pending",
         "_slow",
-        "_split",
         "_splitter",
         "diagnostics",
         "incomplete",
@@ -118,7 +118,7 @@ class SSEDecoder:
             msg = f"max_event_size must be a positive int or None, not {max_event_size!r}"
             raise ValueError(msg)
         self._splitter = LineSplitter()
-        self._split = self._splitter.feed
+        self._pending = self._splitter._pending  # noqa: SLF001 - shared with the inlined fast path of feed()
         #: The last event ID string: what a reconnect sends as ``Last-Event-ID`` (R12.1).
         self.last_event_id = last_event_id
         #: The last valid reconnection time in milliseconds, or None (R11).
@@ -160,14 +160,29 @@ class SSEDecoder:
 
         An event is returned as soon as the first byte of its terminating blank line arrives.
         """
-        if self._slow:
+        if self._slow or data.__class__ is not bytes:
             return self._feed_slow(data)
-        if data.__class__ is not bytes:
-            data = self._to_bytes(data)
-        lines = self._split(data)  # type: ignore[arg-type]
-        if lines:
-            return self._process(lines)
-        return lines  # type: ignore[return-value]
+        # The common case of `LineSplitter.feed`, inlined: a call per chunk is a large share of the
+        # cost of tiny reads. Keep the two in step.
+        lines = data.splitlines()  # type: ignore[attr-defined]
+        if not lines:
+            return lines  # type: ignore[no-any-return]
+        if lines[0] is data:  # no line end in this chunk
+            self._pending += data  # type: ignore[operator]
+            return []
+        pending = self._pending
+        if pending:
+            self._splitter.scanned += len(pending)
+            pending += lines[0]
+            lines[0] = bytes(pending)
+            pending.clear()
+        last = data[-1]  # type: ignore[index]
+        if last == 13:  # a final CR ends its line; an LF starting the next chunk belongs to it (R5)
+            self._splitter._skip_lf = True  # noqa: SLF001
+            self._slow = True
+        elif last != 10:
+            pending += lines.pop()
+        return self._process(lines)
 
     def close(self) -> list[ServerSentEvent]:
         """End of stream. Returns the events that completes (normally none: R6 discards the rest).
@@ -194,7 +209,7 @@ class SSEDecoder:
             self._note_eol(CR, *self._deferred_cr)
             self._deferred_cr = None
         unfinished_line = tail is not None and not tail.startswith(b":")
-        self.incomplete = unfinished_line or (self._in_block and not self._skipping)
+        self.incomplete = unfinished_line or ((self._in_block or bool(self._data)) and not self._skipping)
         if self.incomplete:
             if self._general:
                 what = "dispatched (dispatch_incomplete=True)" if self._dispatch_incomplete else "discarded"
@@ -229,61 +244,66 @@ class SSEDecoder:
     # -- interpretation (shared by both paths) ------------------------------------------------------
 
     def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
-        """Interpret complete lines (R7-R12) and return the events they dispatch."""
+        """Interpret complete lines (R7-R12) and return the events they dispatch.
+
+        ``data`` lines and blank lines are handled inline; the rarer fields go through `_field`,
+        which sets ``_in_block``. So a block made only of data lines needs no bookkeeping: its event
+        type is ``message``, its retry is None and the last event ID string is already current.
+        """
         events: list[ServerSentEvent] = []
         parts = self._data
-        event_type = self._event
-        id_buf = self._id_buf
-        retry_block = self._retry_block
-        in_block = self._in_block
         for line in lines:
             if line:
-                if line[:6] == b"data: ":  # the common case first: "data: " + value
-                    parts.append(line[6:])
-                    in_block = True
-                    continue
-                colon = line.find(b":")
-                if colon == 0:  # R8: a comment
-                    continue
-                in_block = True
-                if colon > 0:  # R9: name before the first colon, value after one optional space
-                    name = line[:colon]
-                    value = line[colon + 2 :] if line[colon + 1 : colon + 2] == b" " else line[colon + 1 :]
-                else:  # R10: no colon, the whole line is the name and the value is empty
-                    name = line
-                    value = b""
-                if name == b"data":
+                value = line.removeprefix(b"data: ")
+                if value is not line:  # the common case: "data: " + value
                     parts.append(value)
-                elif name == b"event":
-                    event_type = value.decode("utf-8", "replace")
-                elif name == b"id":
-                    if b"\0" not in value:  # R11: an id containing NUL is ignored entirely
-                        id_buf = value.decode("utf-8", "replace")
-                elif name == b"retry" and value.isdigit():  # bytes.isdigit: ASCII digits only, not ""
-                    retry_block = self.retry = int(value)
-                    if self._on_retry is not None:
-                        self._on_retry(retry_block)
-                # R11: any other name is ignored.
-            else:
+                else:
+                    self._field(line)
+            elif self._in_block:
                 # R7/R12: a blank line dispatches. R12.1: the last event ID string is set even when
-                # no event fires.
-                self.last_event_id = id_buf
+                # no event fires; R12.2/R12.7: the data and event type buffers are cleared, the ID
+                # buffer is not.
+                self._in_block = False
+                event_id = self.last_event_id = self._id_buf
+                event_type = self._event or "message"
+                self._event = ""
+                retry = self._retry_block
+                self._retry_block = None
                 if parts:
                     # R12.3: the data buffer is the values joined by LF, minus one trailing LF.
-                    data = parts[0] if len(parts) == 1 else b"\n".join(parts)
+                    data = b"\n".join(parts).decode("utf-8", "replace")
                     parts.clear()
-                    events.append(
-                        ServerSentEvent(event_type or "message", data.decode("utf-8", "replace"), id_buf, retry_block)
-                    )
-                # R12.2/R12.7: clear the data and event type buffers, never the id buffer.
-                event_type = ""
-                retry_block = None
-                in_block = False
-        self._event = event_type
-        self._id_buf = id_buf
-        self._retry_block = retry_block
-        self._in_block = in_block
+                    events.append(ServerSentEvent(event_type, data, event_id, retry))
+            elif parts:
+                data = b"\n".join(parts).decode("utf-8", "replace")
+                parts.clear()
+                events.append(ServerSentEvent("message", data, self.last_event_id, None))
         return events
+
+    def _field(self, line: bytes) -> None:
+        """Interpret one non-blank line other than ``data: ...`` (R8-R11)."""
+        colon = line.find(b":")
+        if colon == 0:  # R8: a comment
+            return
+        self._in_block = True
+        if colon > 0:  # R9: the name is before the first colon; one optional space starts the value
+            name = line[:colon]
+            value = line[colon + 2 :] if line[colon + 1 : colon + 2] == b" " else line[colon + 1 :]
+        else:  # R10: no colon: the whole line is the name, the value is empty
+            name = line
+            value = b""
+        if name == b"data":
+            self._data.append(value)
+        elif name == b"event":
+            self._event = value.decode("utf-8", "replace")
+        elif name == b"id":
+            if b"\0" not in value:  # R11: an id containing NUL is ignored entirely
+                self._id_buf = value.decode("utf-8", "replace")
+        elif name == b"retry" and value.isdigit():  # bytes.isdigit: ASCII digits only, and not ""
+            self._retry_block = self.retry = int(value)
+            if self._on_retry is not None:
+                self._on_retry(self._retry_block)
+        # R11: any other name is ignored.
 
     # -- slow and general paths ---------------------------------------------------------------------
 
@@ -313,10 +333,13 @@ class SSEDecoder:
                 self._splitter.advance(len(BOM))
             else:
                 chunk = head
-            self._slow = self._general
-            if not self._general:
-                return self.feed(chunk)
-        return self._feed_general(chunk)
+        if self._general:
+            self._slow = True
+            return self._feed_general(chunk)
+        splitter = self._splitter
+        lines = splitter.feed(chunk)
+        self._slow = splitter.cr_pending  # the next chunk must go through `splitter.feed` to swallow an LF
+        return self._process(lines) if lines else lines
 
     def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901, PLR0912
         splitter = self._splitter
@@ -378,7 +401,7 @@ class SSEDecoder:
         self._data.clear()
         self._event = ""
         self._retry_block = None
-        self._in_block = False
+        self._in_block = True  # so the blank line that ends the dropped event still commits its id (R12.1)
         self._skipping = True
         self._block_size = 0
         self._diag(

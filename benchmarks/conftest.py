@@ -1,0 +1,129 @@
+"""After a measuring run, print sseparse's speed against each peer and the targets of ``baselines.md``.
+
+The table is built from the medians pytest-benchmark measured in this run (absolute numbers vary
+between machines; same-run ratios are what the targets are about). ``ratio`` is sseparse's events/s
+divided by the peer's, i.e. the peer's median time over sseparse's. Nothing is printed with
+``--benchmark-disable`` (the smoke run). With ``--benchmark-json=PATH`` the same summary is stored
+under the ``"sseparse"`` key of the JSON, for the charts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks.peers import DECODERS, PEERS
+
+COLUMNS = {
+    "event": "event reads",
+    "network": "network reads",
+    "tiny": "tiny reads",
+    "line256": "16 MiB line, 256 B",
+    "line1": "16 MiB line, 1 B",
+}
+LINES = ("line256", "line1")  # one event: report seconds, not events/s
+IMPORT_BUDGET_US = 5_000  # baselines.md: "within a few milliseconds"
+
+
+def _measured(benchmarks: list[Any]) -> dict[str, dict[str, tuple[float, dict[str, Any]]]]:
+    """``{pattern: {decoder: (median seconds, extra_info)}}`` for every benchmark that has stats."""
+    out: dict[str, dict[str, tuple[float, dict[str, Any]]]] = {}
+    for bench in benchmarks:
+        info = bench.extra_info
+        if bench and "pattern" in info:
+            out.setdefault(info["pattern"], {})[info["decoder"]] = (bench.stats.median, info)
+    return out
+
+
+def summarise(benchmarks: list[Any]) -> dict[str, Any]:
+    """Throughput, ratios against sseparse and the targets, as plain data."""
+    measured = _measured(benchmarks)
+    seconds = {p: {d: m[0] for d, m in row.items()} for p, row in measured.items()}
+    throughput = {p: {d: info["events"] / s for d, (s, info) in row.items()} for p, row in measured.items() if p in COLUMNS}
+    ratios = {
+        p: {d: s / row["sseparse"] for d, s in row.items() if d != "sseparse"}
+        for p, row in seconds.items()
+        if p in COLUMNS and "sseparse" in row
+    }
+
+    targets: list[dict[str, Any]] = []
+
+    def target(text: str, value: float | None, unit: str, ok: bool | None) -> None:
+        shown = "not measured" if value is None else f"{value:,.2f}{unit}"
+        targets.append({"target": text, "measured": shown, "met": ok})
+
+    for pattern in ("event", "network"):
+        for peer, need in (("httpx-sse", 2.5), ("openai", 5.0)):
+            r = ratios.get(pattern, {}).get(peer)
+            target(f"{COLUMNS[pattern]}: >= {need}x {peer}", r, "x", None if r is None else r >= need)
+    tiny = {d: v for d, v in throughput.get("tiny", {}).items() if d in PEERS}
+    if tiny and "sseparse" in throughput.get("tiny", {}):
+        best = max(tiny, key=tiny.__getitem__)
+        r = throughput["tiny"]["sseparse"] / tiny[best]
+        target(f"tiny reads: >= 1.5x the best peer ({best})", r, "x", r >= 1.5)
+    else:
+        target("tiny reads: >= 1.5x the best peer", None, "", None)
+    s = seconds.get("line256", {}).get("sseparse")
+    target("16 MiB line, 256 B reads: <= 1 s", s, " s", None if s is None else s <= 1.0)
+
+    imports: dict[str, Any] = {}
+    row = measured.get("import", {})
+    if "import sseparse" in row:
+        us = row["import sseparse"][1].get("importtime_us")
+        imports["importtime_us"] = us
+        if "python -c pass" in row:
+            imports["over_bare_interpreter_ms"] = (row["import sseparse"][0] - row["python -c pass"][0]) * 1e3
+        budget = IMPORT_BUDGET_US / 1e3
+        ms = None if us is None else us / 1e3
+        target(f"import sseparse (-X importtime): <= {budget:g} ms", ms, " ms", None if ms is None else ms <= budget)
+    return {"seconds": seconds, "events_per_second": throughput, "ratios": ratios, "targets": targets, "import": imports}
+
+
+def _cell(pattern: str, decoder: str, summary: dict[str, Any]) -> str:
+    s = summary["seconds"].get(pattern, {}).get(decoder)
+    if s is None:
+        return "-"
+    text = f"{s:.3f} s" if pattern in LINES else f"{summary['events_per_second'][pattern][decoder] / 1e3:,.0f}k ev/s"
+    ratio = summary["ratios"].get(pattern, {}).get(decoder)
+    return text if ratio is None else f"{text} ({ratio:.2f}x)"
+
+
+def render(summary: dict[str, Any]) -> list[str]:
+    """The summary as text lines: a table per decoder and read pattern, then the targets."""
+    columns = [p for p in COLUMNS if p in summary["seconds"]]
+    rows = [["decoder", *(COLUMNS[p] for p in columns)]]
+    rows += [[name, *(_cell(p, name, summary) for p in columns)] for name in DECODERS]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += [
+        "",
+        "events/s (or seconds for the long line) from the medians; (Nx) = sseparse is N times as fast as that decoder.",
+    ]
+    imports = summary["import"]
+    if imports.get("over_bare_interpreter_ms") is not None:
+        lines.append(f"import sseparse: {imports['over_bare_interpreter_ms']:.1f} ms over a bare interpreter (medians)")
+    lines += ["", "targets (baselines.md):"]
+    for t in summary["targets"]:
+        mark = {True: "met    ", False: "NOT MET", None: "-      "}[t["met"]]
+        lines.append(f"  [{mark}] {t['target']}: {t['measured']}")
+    return lines
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    # pytest-benchmark keeps its results on the session object its own terminal summary reads.
+    session = getattr(config, "_benchmarksession", None)
+    if session is None or session.disabled:
+        return
+    summary = summarise(session.benchmarks)
+    if not summary["seconds"]:
+        return
+    terminalreporter.write_sep("=", "sseparse against its peers (same run)")
+    for line in render(summary):
+        terminalreporter.write_line(line)
+
+
+def pytest_benchmark_update_json(config: pytest.Config, benchmarks: list[Any], output_json: dict[str, Any]) -> None:
+    output_json["sseparse"] = summarise(benchmarks)

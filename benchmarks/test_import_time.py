@@ -1,0 +1,47 @@
+"""Start-up cost: ``import sseparse`` in a fresh interpreter, against a bare interpreter.
+
+Two benchmarks in the ``import`` group time a subprocess each (``python -c pass`` and
+``python -c "import sseparse"``): the difference of their medians is what importing costs a user.
+The ``-X importtime`` cumulative time of ``sseparse`` is recorded too (best of five), and
+``conftest.py`` checks it against the "a few milliseconds" of ``baselines.md``.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_CUMULATIVE = re.compile(r"^import time:\s*\d+\s*\|\s*(\d+)\s*\|\s?sseparse$", re.MULTILINE)
+
+
+def _python(code: str, *options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *options, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
+
+
+def importtime_us(runs: int = 5) -> int:
+    """Best cumulative ``-X importtime`` of the ``sseparse`` package, in microseconds."""
+    best = []
+    for _ in range(runs):
+        match = _CUMULATIVE.search(_python("import sseparse", "-X", "importtime").stderr)
+        assert match, "no 'sseparse' line in the -X importtime output"
+        best.append(int(match.group(1)))
+    return min(best)
+
+
+@pytest.mark.parametrize(("name", "code"), [("python -c pass", "pass"), ("import sseparse", "import sseparse")])
+def test_import(benchmark: Any, name: str, code: str) -> None:
+    """Time a fresh interpreter that runs ``code``."""
+    benchmark.group = "import"
+    benchmark.extra_info.update(decoder=name, pattern="import")
+    if code != "pass":
+        benchmark.extra_info["importtime_us"] = importtime_us(1 if benchmark.disabled else 5)
+
+    result = benchmark(_python, code)
+
+    assert result.returncode == 0

@@ -1,0 +1,400 @@
+"""OpenAI Chat Completions streams (``chat.completion.chunk``) and the servers that copy them.
+
+Wire: ``data: {chunk}`` per chunk, ``data: [DONE]`` at the end; errors after the 200 arrive as
+``data: {"error": {...}}`` (llama.cpp, vLLM) or ``event: error`` (LM Studio).
+
+Merge policy, per field (LLM-FORMATS.md section 9.2):
+- concatenate: ``content``, ``refusal``, ``reasoning_content`` / ``reasoning``, tool-call
+  ``arguments``, legacy ``function_call.arguments``, ``audio.data`` / ``audio.transcript``;
+- set once (repeats and ``""`` ignored): ``role``, ``id``, ``model``, tool-call ``id`` / ``type`` /
+  ``name`` (identity rules in `_toolcalls`);
+- last non-null: ``finish_reason``, ``usage`` (never summed; Groq's ``x_groq.usage`` when the chunk
+  has no top-level usage), ``system_fingerprint``, ``service_tier``;
+- never accumulated: ``obfuscation``; Azure ``prompt_filter_results`` and the async-filter annotation
+  chunks (a choice with ``content_filter_offsets`` and no ``delta``) are collected apart from the text.
+
+Choices are keyed by ``choice.index`` in any arrival order; ``choices: []`` chunks (usage, Azure prompt
+filter) are fine. ``end`` is ``complete`` only after ``[DONE]``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sseparse.accumulators._base import (
+    AccumulatedResult,
+    BaseAccumulator,
+    Choice,
+    FinishUpdate,
+    ReasoningDelta,
+    TextDelta,
+    ToolCallArgumentsDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    Update,
+    UsageUpdate,
+)
+from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker
+
+if TYPE_CHECKING:
+    from sseparse._events import ServerSentEvent
+
+__all__ = ["OpenAIChatAccumulator"]
+
+_REASONING_KEYS = ("reasoning_content", "reasoning")
+
+
+class _ChoiceState:
+    __slots__ = (
+        "annotations",
+        "audio",
+        "content",
+        "filter_annotations",
+        "filter_results",
+        "finish_reason",
+        "function_call",
+        "index",
+        "logprobs_content",
+        "logprobs_refusal",
+        "reasoning",
+        "reasoning_fields",
+        "refusal",
+        "role",
+        "tracker",
+    )
+
+    def __init__(self, index: int, note: Any) -> None:  # noqa: ANN401
+        self.index = index
+        self.role: str | None = None
+        self.content = Fragments()
+        self.refusal = Fragments()
+        self.reasoning = Fragments()
+        self.reasoning_fields: dict[str, Fragments] = {}
+        self.tracker = ToolCallTracker(note)
+        self.function_call: CallBuilder | None = None
+        self.finish_reason: str | None = None
+        self.logprobs_content: list[Any] | None = None
+        self.logprobs_refusal: list[Any] | None = None
+        self.filter_results: dict[str, Any] | None = None
+        self.filter_annotations: list[dict[str, Any]] = []
+        self.annotations: list[Any] = []
+        self.audio: dict[str, Any] | None = None
+
+
+class OpenAIChatAccumulator(BaseAccumulator):
+    """Accumulates ``chat.completion.chunk`` streams; `result` gives a ``chat.completion`` as ``final``."""
+
+    format = "openai-chat"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._choices: dict[int, _ChoiceState] = {}
+        self._id: str | None = None
+        self._model: str | None = None
+        self._created: int | None = None
+        self._fingerprint: str | None = None
+        self._service_tier: str | None = None
+        self._usage: dict[str, Any] | None = None
+        self._prompt_filters: list[Any] = []
+
+    def _non_json(self, event: ServerSentEvent, out: list[Update] | None) -> bool:
+        if event.data.strip() == "[DONE]":
+            self._finish_calls(out)
+            self._complete()
+            return True
+        return False
+
+    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901, PLR0912
+        if event_type == "error" or payload.get("error") is not None:
+            self._fail(self._error_from(payload), out)
+            return
+        if self._id is None:
+            value = payload.get("id")
+            if value and isinstance(value, str):  # Azure's prompt-filter chunk has id ""
+                self._id = value
+        if self._model is None:
+            value = payload.get("model")
+            if value and isinstance(value, str):
+                self._model = value
+        if not self._created:
+            value = payload.get("created")
+            if isinstance(value, int):
+                self._created = value
+        value = payload.get("system_fingerprint")
+        if value is not None:
+            self._fingerprint = value
+        value = payload.get("service_tier")
+        if value is not None:
+            self._service_tier = value
+        usage = payload.get("usage")
+        if usage is None:
+            groq = payload.get("x_groq")
+            if groq.__class__ is dict:
+                usage = groq.get("usage")
+        if usage:
+            self._usage = usage
+            if out is not None:
+                out.append(UsageUpdate(usage))
+        filters = payload.get("prompt_filter_results") or payload.get("prompt_annotations")
+        if filters:
+            self._prompt_filters.extend(filters if isinstance(filters, list) else [filters])
+        choices = payload.get("choices")
+        if choices.__class__ is list:
+            for choice in choices:
+                if choice.__class__ is dict:
+                    self._choice(choice, out)
+
+    def _state(self, index: Any) -> _ChoiceState:  # noqa: ANN401
+        if index.__class__ is not int:
+            index = 0
+        state = self._choices.get(index)
+        if state is None:
+            state = self._choices[index] = _ChoiceState(index, self._note)
+        return state
+
+    def _choice(self, choice: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912
+        state = self._state(choice.get("index", 0))
+        delta = choice.get("delta")
+        if delta.__class__ is dict:
+            for key, value in delta.items():
+                if key == "content":
+                    if value.__class__ is str:
+                        state.content.append(value)
+                        if value and out is not None:
+                            out.append(TextDelta(value, state.index))
+                elif key == "tool_calls":
+                    if value.__class__ is list:
+                        self._tool_calls(state, value, out)
+                elif key in _REASONING_KEYS:
+                    if value.__class__ is str:
+                        self._reasoning(state, key, value, delta, out)
+                elif key == "role":
+                    if value and state.role is None:
+                        state.role = value
+                elif key == "refusal":
+                    if value.__class__ is str:
+                        state.refusal.append(value)
+                elif key == "function_call":
+                    if value.__class__ is dict:
+                        self._function_call(state, value, out)
+                elif key == "audio":
+                    if value.__class__ is dict:
+                        self._audio(state, value)
+                elif key == "annotations" and value.__class__ is list:
+                    state.annotations.extend(value)
+        elif "content_filter_offsets" in choice or "content_filter_results" in choice:
+            # Azure asynchronous filter: an annotation chunk, never part of the text.
+            state.filter_annotations.append({k: v for k, v in choice.items() if k != "index"})
+        logprobs = choice.get("logprobs")
+        if logprobs:
+            self._logprobs(state, logprobs)
+        results = choice.get("content_filter_results")
+        if results and delta is not None:
+            state.filter_results = results
+        finish = choice.get("finish_reason")
+        if finish is not None:
+            state.finish_reason = finish
+            if out is not None:
+                out.append(FinishUpdate(finish, state.index))
+            self._finish_choice_calls(state, out)
+
+    def _reasoning(self, state: _ChoiceState, key: str, value: str, delta: dict[str, Any], out: list[Update] | None) -> None:
+        fragments = state.reasoning_fields.get(key)
+        if fragments is None:
+            fragments = state.reasoning_fields[key] = Fragments()
+        fragments.append(value)
+        # mlx-vlm sends both keys with the same text: the joined reasoning takes reasoning_content then.
+        if key == "reasoning" and delta.get("reasoning_content").__class__ is str:
+            return
+        state.reasoning.append(value)
+        if value and out is not None:
+            out.append(ReasoningDelta(value, state.index))
+
+    def _tool_calls(self, state: _ChoiceState, entries: list[Any], out: list[Update] | None) -> None:
+        tracker = state.tracker
+        for entry in entries:
+            if entry.__class__ is not dict:
+                continue
+            call_id = entry.get("id")
+            call, opened = tracker.resolve(entry.get("index"), call_id)
+            function = entry.get("function")
+            if function.__class__ is not dict:
+                function = {}
+            tracker.set_identity(call, function.get("name"), entry.get("type"))
+            if opened:
+                if out is not None:
+                    out.append(ToolCallStarted(call.index, call.id, call.name, state.index))
+            elif call_id and call.id is None and isinstance(call_id, str):
+                call.id = call_id
+            arguments = function.get("arguments")
+            if arguments and arguments.__class__ is str:
+                added = call.add_arguments(arguments, self._note, same_id=bool(call_id) and not opened)
+                if added and out is not None:
+                    out.append(ToolCallArgumentsDelta(call.index, added, state.index))
+
+    def _function_call(self, state: _ChoiceState, value: dict[str, Any], out: list[Update] | None) -> None:
+        call = state.function_call
+        if call is None:
+            call = state.function_call = CallBuilder(len(state.tracker.calls), None, type="function_call")
+            name = value.get("name")
+            call.name = name if isinstance(name, str) else ""
+            if out is not None:
+                out.append(ToolCallStarted(call.index, None, call.name, state.index))
+        elif not call.name and isinstance(value.get("name"), str):
+            call.name = value["name"]
+        arguments = value.get("arguments")
+        if arguments and isinstance(arguments, str):
+            call.args.append(arguments)
+            if out is not None:
+                out.append(ToolCallArgumentsDelta(call.index, arguments, state.index))
+
+    @staticmethod
+    def _audio(state: _ChoiceState, value: dict[str, Any]) -> None:
+        audio = state.audio
+        if audio is None:
+            audio = state.audio = {"data": Fragments(), "transcript": Fragments()}
+        for key, item in value.items():
+            if key in {"data", "transcript"}:
+                if isinstance(item, str):
+                    audio[key].append(item)
+            elif item is not None:
+                audio[key] = item
+
+    @staticmethod
+    def _logprobs(state: _ChoiceState, logprobs: Any) -> None:  # noqa: ANN401
+        if not isinstance(logprobs, dict):
+            return
+        content = logprobs.get("content")
+        if isinstance(content, list):
+            if state.logprobs_content is None:
+                state.logprobs_content = []
+            state.logprobs_content.extend(content)
+        refusal = logprobs.get("refusal")
+        if isinstance(refusal, list):
+            if state.logprobs_refusal is None:
+                state.logprobs_refusal = []
+            state.logprobs_refusal.extend(refusal)
+
+    def _finish_choice_calls(self, state: _ChoiceState, out: list[Update] | None) -> None:
+        calls = state.tracker.calls if state.function_call is None else [*state.tracker.calls, state.function_call]
+        for call in calls:
+            if not call.done:
+                call.done = True
+                if out is not None:
+                    out.append(ToolCallFinished(call.snapshot(), state.index))
+
+    def _finish_calls(self, out: list[Update] | None) -> None:
+        for state in self._choices.values():
+            self._finish_choice_calls(state, out)
+
+    # -- snapshot -----------------------------------------------------------------------------------
+
+    def result(self) -> AccumulatedResult:
+        """The ``chat.completion`` so far, with one `Choice` per choice index."""
+        choices: list[Choice] = []
+        final_choices: list[dict[str, Any]] = []
+        any_filtered = False
+        for index in sorted(self._choices):
+            choice, final_choice = self._snapshot_choice(self._choices[index])
+            choices.append(choice)
+            final_choices.append(final_choice)
+            any_filtered = any_filtered or bool(choice.extra.get("any_filtered"))
+        final: dict[str, Any] = {
+            "id": self._id or "",
+            "object": "chat.completion",
+            "created": self._created or 0,
+            "model": self._model or "",
+            "system_fingerprint": self._fingerprint,
+            "choices": final_choices,
+            "usage": self._usage,
+        }
+        if self._service_tier is not None:
+            final["service_tier"] = self._service_tier
+        details = self._base_details()
+        if self._prompt_filters:
+            final["prompt_filter_results"] = self._prompt_filters
+            details["prompt_filter_results"] = self._prompt_filters
+        if any_filtered or self._prompt_filters:
+            details["any_filtered"] = any_filtered or _filtered(self._prompt_filters)
+        first = choices[0] if choices else None
+        tool_calls = list(first.tool_calls) if first is not None else []
+        if first is not None and "function_call" in first.extra:
+            tool_calls.append(first.extra["function_call"])
+        return AccumulatedResult(
+            format=self.format,
+            end=self._end,
+            text=first.text if first is not None else "",
+            reasoning=first.reasoning if first is not None else "",
+            tool_calls=tool_calls,
+            finish_reason=first.finish_reason if first is not None else None,
+            usage=self._usage,
+            error=self._error,
+            choices=choices,
+            final=final,
+            merge_notes=list(self._notes),
+            details=details,
+        )
+
+    def _snapshot_choice(self, state: _ChoiceState) -> tuple[Choice, dict[str, Any]]:
+        content = state.content.value() if state.content.seen else None
+        refusal = state.refusal.value() if state.refusal.seen and state.refusal else None
+        fields = {key: fragments.value() for key, fragments in state.reasoning_fields.items()}
+        calls = [call.snapshot() for call in state.tracker.calls]
+        message: dict[str, Any] = {"role": state.role or "assistant", "content": content, "refusal": refusal}
+        if calls:
+            message["tool_calls"] = [
+                {"id": call.id, "type": call.type or "function", "function": {"name": call.name, "arguments": call.arguments}}
+                for call in calls
+            ]
+        extra: dict[str, Any] = {}
+        if state.function_call is not None:
+            legacy = state.function_call.snapshot()
+            message["function_call"] = {"name": legacy.name, "arguments": legacy.arguments}
+            extra["function_call"] = legacy
+        message.update(fields)
+        if state.annotations:
+            message["annotations"] = state.annotations
+        if state.audio is not None:
+            audio = {k: (v.value() if isinstance(v, Fragments) else v) for k, v in state.audio.items()}
+            message["audio"] = audio
+            extra["audio"] = audio
+        logprobs = None
+        if state.logprobs_content is not None or state.logprobs_refusal is not None:
+            logprobs = {"content": state.logprobs_content, "refusal": state.logprobs_refusal}
+            extra["logprobs"] = logprobs
+        final_choice: dict[str, Any] = {
+            "index": state.index,
+            "message": message,
+            "logprobs": logprobs,
+            "finish_reason": state.finish_reason,
+        }
+        if state.filter_results is not None:
+            final_choice["content_filter_results"] = state.filter_results
+            extra["content_filter_results"] = state.filter_results
+        if state.filter_annotations:
+            extra["content_filter_annotations"] = list(state.filter_annotations)
+            extra["any_filtered"] = any(_filtered(a.get("content_filter_results")) for a in state.filter_annotations)
+        choice = Choice(
+            state.index,
+            role=state.role,
+            content=content,
+            refusal=refusal,
+            reasoning=state.reasoning.value(),
+            reasoning_fields=fields,
+            tool_calls=calls,
+            finish_reason=state.finish_reason,
+            extra=extra,
+        )
+        return choice, final_choice
+
+
+def _filtered(results: Any) -> bool:  # noqa: ANN401
+    """True when any ``filtered: true`` appears in Azure filter results (nested dicts and lists)."""
+    if isinstance(results, dict):
+        if results.get("filtered") is True:
+            return True
+        return any(_filtered(value) for value in results.values())
+    if isinstance(results, list):
+        return any(_filtered(value) for value in results)
+    return False
+

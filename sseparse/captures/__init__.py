@@ -1,0 +1,27 @@
+"""sseparse.captures: turn saved streams back into SSE responses.
+
+Reads a raw body (``curl -N -o x.sse``), ``curl -i`` / ``-v`` / ``--trace`` output, HAR 1.2 files and
+VCR.py / pytest-recording cassettes (PyYAML: ``pip install "sseparse[captures]"``), detecting the
+format or taking it by name. Each SSE response found comes back as a `Response` holding its body and
+what the capture knows about the request and the response.
+
+`analyse` runs one response through the decoder and the accumulator, the way the ``sseparse``
+command does; `process_capture` is the command's pure per-file function (JSON-ready records), which
+also runs unchanged on a process pool or a Dask cluster (see docs/captures-dask.md).
+
+This subpackage is not imported by ``import sseparse``.
+"""
+
+from __future__ import annotations
+
+from sseparse.captures._model import CAPTURE_FORMATS, CaptureError, MissingDependencyError, Response
+from sseparse.captures._read import detect_format, read
+
+__all__ = [
+    "CAPTURE_FORMATS",
+    "CaptureError",
+    "MissingDependencyError",
+    "Response",
+    "detect_format",
+    "read",
+]

@@ -1,0 +1,65 @@
+"""Undo HTTP/1.1 chunked transfer coding in a byte stream (``curl --raw`` bodies, ``curl --trace`` data).
+
+``curl -i`` normally decodes the chunked coding and still prints ``Transfer-Encoding: chunked``, so
+the coding is undone only when the body really starts with a chunk-size line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+__all__ = ["dechunk", "looks_chunked"]
+
+_SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r?\n")
+
+
+def looks_chunked(head: bytes) -> bool:
+    """True when ``head`` starts with a chunk-size line (``1a\\r\\n``), which no SSE body does."""
+    return _SIZE_LINE.match(head) is not None
+
+
+class ChunkedError(ValueError):
+    """The chunked coding is broken (a size line that is not hex)."""
+
+
+def dechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the payload of a chunked body as it arrives; stop at the last (size 0) chunk.
+
+    A body cut short ends the payload where the bytes end (a capture of an interrupted stream).
+    """
+    buf = b""
+    remaining = 0  # payload bytes still due in the current chunk
+    crlf = False  # the CRLF after a chunk's payload is due
+    for data in chunks:
+        buf += data
+        while buf:
+            if remaining:
+                part = buf[:remaining]
+                buf = buf[len(part) :]
+                remaining -= len(part)
+                crlf = remaining == 0
+                yield part
+                continue
+            if crlf:
+                if buf[:2] == b"\r\n":
+                    buf = buf[2:]
+                elif buf[:1] == b"\n":
+                    buf = buf[1:]
+                elif buf == b"\r":
+                    break
+                crlf = False
+                continue
+            match = _SIZE_LINE.match(buf)
+            if match is None:
+                if b"\n" in buf or len(buf) > 256:
+                    msg = f"bad chunk-size line {buf[:20]!r}"
+                    raise ChunkedError(msg)
+                break  # the size line is not complete yet
+            buf = buf[match.end() :]
+            remaining = int(match.group(1), 16)
+            if remaining == 0:
+                return

@@ -1,0 +1,143 @@
+"""What a capture reader returns: `Response`, and the one error it raises, `CaptureError`."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sseparse._errors import SSEError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+__all__ = ["CAPTURE_FORMATS", "CaptureError", "MissingDependencyError", "Response", "display_name", "parse_json"]
+
+#: The capture formats a reader exists for, with what each one is.
+CAPTURE_FORMATS: dict[str, str] = {
+    "raw": "a saved response body (curl -N -o x.sse, devtools 'copy response')",
+    "curl": "curl -i / -v / --trace output: status line and headers before the body",
+    "har": "HAR 1.2 (browser devtools, Playwright, Charles, mitmproxy hardump)",
+    "vcr": "VCR.py / pytest-recording YAML cassette",
+}
+
+
+class CaptureError(SSEError, ValueError):
+    """The input is not a capture sseparse can read: empty, not a known format, or damaged beyond use.
+
+    ``source`` names the input (a path, ``"<stdin>"`` or ``"<bytes>"``); the message is one line.
+    """
+
+    def __init__(self, message: str, source: str = "") -> None:
+        super().__init__(f"{source}: {message}" if source else message)
+        self.source = source
+        self.reason = message
+
+
+class MissingDependencyError(SSEError, ImportError):
+    """An optional dependency a reader needs (PyYAML for VCR cassettes) is not installed."""
+
+
+@dataclass(slots=True, kw_only=True, eq=False)
+class Response:
+    """One SSE response found in a capture, with what the capture knows about it.
+
+    ``capture_format`` the reader that found it (a key of `CAPTURE_FORMATS`).
+    ``source``    the input it came from: a path, ``"<stdin>"`` or ``"<bytes>"``.
+    ``where``     where in that input: ``"entries[3]"`` (HAR), ``"interactions[0]"`` (VCR),
+                  ``"body at byte 212, line 9"`` (curl), ``""`` for a raw body.
+    ``index``     its position among the SSE responses of the input (0-based).
+    ``method``, ``url``, ``status``, ``headers`` (name/value pairs as captured) and
+    ``request_json`` (the request body parsed as JSON, or None) when the capture has them.
+    ``body_offset`` byte offset of the body's first byte in the input, when the body is stored there
+                  verbatim (raw and curl captures); ``body_line`` its 1-based line.
+    ``notes``     how the body was recovered when that was not a plain copy (de-chunked, rebuilt
+                  from Chrome's ``_eventSourceMessages``, ...) and what the capture lost.
+    ``error``     set when this response's body could not be recovered (bad base64, ...); the body
+                  is then empty.
+
+    The body is read with `iter_bytes` (streamed: a raw or curl capture is never read whole) or
+    `body` (all of it, cached).
+    """
+
+    capture_format: str
+    source: str
+    where: str = ""
+    index: int = 0
+    method: str | None = None
+    url: str | None = None
+    request_json: Any = None
+    status: int | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body_offset: int | None = None
+    body_line: int | None = None
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    _body: bytes | None = field(default=None, repr=False)
+    _open: Callable[[], Iterator[bytes]] | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        """``source#where`` (or just ``source``): how the CLI names this response."""
+        return f"{self.source}#{self.where}" if self.where else self.source
+
+    def header(self, name: str) -> str | None:
+        """The first header called ``name`` (case-insensitive), or None."""
+        lowered = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str | None:
+        """The ``Content-Type`` header, if the capture kept one."""
+        return self.header("content-type")
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        """Yield the body in chunks as it is read. A body backed by a pipe can be read only once."""
+        if self._body is not None:
+            if self._body:
+                yield self._body
+            return
+        if self._open is not None:
+            yield from self._open()
+
+    @property
+    def body(self) -> bytes:
+        """The whole body (read once and kept)."""
+        if self._body is None:
+            self._body = b"".join(self.iter_bytes())
+            self._open = None
+        return self._body
+
+    def describe(self) -> dict[str, Any]:
+        """What the capture knows about the request and response, as a JSON-ready dict."""
+        out: dict[str, Any] = {"capture": self.name, "capture_format": self.capture_format}
+        for key in ("method", "url", "status"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.request_json is not None:
+            out["request"] = self.request_json
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
+
+
+def display_name(source: object) -> str:
+    """How an input is named in messages: its path, ``<stdin>``, ``<bytes>`` or the file's name."""
+    if isinstance(source, (str, Path)):
+        return str(source)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return "<bytes>"
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<stream>"
+
+
+def parse_json(body: str | bytes | None) -> Any:  # noqa: ANN401 - JSON
+    """A request body parsed as JSON, or None when there is none or it is not JSON."""
+    if not body:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
