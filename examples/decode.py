@@ -19,8 +19,8 @@ def main(path: str) -> None:
             print(f"event={event.event!r} id={event.id!r} data={event.data[:60]!r}")
             if event.data == "[DONE]":
                 break
-            for choice in json.loads(event.data).get("choices", []):
-                text.append(choice.get("delta", {}).get("content") or "")
+            choices = json.loads(event.data).get("choices", [])
+            text.extend(choice.get("delta", {}).get("content") or "" for choice in choices)
     print("answer:", "".join(text))
 
 

@@ -69,6 +69,7 @@ class SSEDecoder:
     """
 
     __slots__ = (
+        "_block_size",
         "_bom_done",
         "_closed",
         "_collect",
@@ -81,15 +82,14 @@ class SSEDecoder:
         "_head",
         "_id_buf",
         "_in_block",
-        "_block_size",
-        "_lineno",
         "_limit",
+        "_lineno",
         "_mixed_reported",
         "_on_diagnostic",
         "_on_retry",
+        "_pending",
         "_retry_block",
         "_skipping",
-        "_pending",
         "_slow",
         "_splitter",
         "diagnostics",
@@ -109,7 +109,7 @@ class SSEDecoder:
         on_retry: Callable[[int], object] | None = None,
     ) -> None:
         if not isinstance(last_event_id, str):
-            msg = f"last_event_id must be a str, not {type(last_event_id).__name__}"
+            msg = f"last_event_id must be a str, not {type(last_event_id).__name__}"  # type: ignore[unreachable]
             raise TypeError(msg)
         if "\0" in last_event_id or "\n" in last_event_id or "\r" in last_event_id:
             msg = "last_event_id cannot contain NUL, CR or LF: no id field could have produced it"
@@ -164,11 +164,11 @@ class SSEDecoder:
             return self._feed_slow(data)
         # The common case of `LineSplitter.feed`, inlined: a call per chunk is a large share of the
         # cost of tiny reads. Keep the two in step.
-        lines = data.splitlines()  # type: ignore[attr-defined]
+        lines: list[bytes] = data.splitlines()  # type: ignore[attr-defined,unused-ignore]
         if not lines:
-            return lines  # type: ignore[no-any-return]
+            return []
         if lines[0] is data:  # no line end in this chunk
-            self._pending += data  # type: ignore[operator]
+            self._pending += data
             return []
         pending = self._pending
         if pending:
@@ -176,7 +176,7 @@ class SSEDecoder:
             pending += lines[0]
             lines[0] = bytes(pending)
             pending.clear()
-        last = data[-1]  # type: ignore[index]
+        last = data[-1]
         if last == 13:  # a final CR ends its line; an LF starting the next chunk belongs to it (R5)
             self._splitter._skip_lf = True  # noqa: SLF001
             self._slow = True
@@ -213,7 +213,8 @@ class SSEDecoder:
         if self.incomplete:
             if self._general:
                 what = "dispatched (dispatch_incomplete=True)" if self._dispatch_incomplete else "discarded"
-                self._diag("incomplete-event", f"the stream ended inside an event, which was {what} (R6)", offset, self._lineno + 1)
+                message = f"the stream ended inside an event, which was {what} (R6)"
+                self._diag("incomplete-event", message, offset, self._lineno + 1)
             if self._dispatch_incomplete:
                 lines = [tail, b""] if tail else [b""]
                 events.extend(self._process(lines))
@@ -312,7 +313,7 @@ class SSEDecoder:
         if isinstance(data, str):
             msg = "SSEDecoder.feed() takes bytes (or bytearray/memoryview), not str: encode the text as UTF-8"
             raise TypeError(msg)
-        return bytes(data)  # type: ignore[arg-type]
+        return bytes(data)
 
     def _feed_slow(self, data: Buffer) -> list[ServerSentEvent]:
         if self._closed:
@@ -339,9 +340,9 @@ class SSEDecoder:
         splitter = self._splitter
         lines = splitter.feed(chunk)
         self._slow = splitter.cr_pending  # the next chunk must go through `splitter.feed` to swallow an LF
-        return self._process(lines) if lines else lines
+        return self._process(lines) if lines else []
 
-    def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901, PLR0912
+    def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901, PLR0912, PLR0915
         splitter = self._splitter
         swallowed, lines = splitter.feed_positions(data)
         check = self._collect or self._on_diagnostic is not None
@@ -411,7 +412,7 @@ class SSEDecoder:
             lineno,
         )
 
-    def _inspect(self, line: bytes, offset: int, lineno: int) -> None:  # noqa: C901
+    def _inspect(self, line: bytes, offset: int, lineno: int) -> None:
         """Report what is odd about one complete, non-blank line (diagnostics only)."""
         try:
             line.decode("utf-8")
@@ -432,7 +433,8 @@ class SSEDecoder:
             value = value[1:]
         if name not in _FIELDS:
             if name.startswith("\ufeff"):
-                self._diag("misplaced-bom", "a byte order mark after the start of the stream is content; this field is ignored", offset, lineno, name, value)
+                message = "a byte order mark after the start of the stream is content; this field is ignored"
+                self._diag("misplaced-bom", message, offset, lineno, name, value)
             else:
                 self._diag("unknown-field", f"unknown field {name!r} ignored", offset, lineno, name, value)
         elif name == "retry" and not (value.isascii() and value.isdigit()):

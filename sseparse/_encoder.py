@@ -7,7 +7,7 @@ __all__ = ["encode"]
 
 def _check(name: str, value: str, forbidden: str) -> None:
     if not isinstance(value, str):
-        msg = f"{name} must be a str, not {type(value).__name__}"
+        msg = f"{name} must be a str, not {type(value).__name__}"  # type: ignore[unreachable]
         raise TypeError(msg)
     for char in forbidden:
         if char in value:
@@ -15,7 +15,7 @@ def _check(name: str, value: str, forbidden: str) -> None:
             raise ValueError(msg)
 
 
-def encode(  # noqa: C901
+def encode(
     data: str | None = None,
     *,
     event: str | None = None,

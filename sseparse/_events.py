@@ -118,7 +118,7 @@ class Diagnostic:
     __hash__ = None  # type: ignore[assignment]
 
     def as_dict(self) -> dict[str, Any]:
-        """The diagnostic as a JSON-ready dict."""
+        """Return the diagnostic as a JSON-ready dict."""
         return {
             "kind": self.kind,
             "message": self.message,
