@@ -52,7 +52,7 @@ class LineSplitter:
         ``bytes.splitlines`` splits on exactly the three SSE terminators (LF, CRLF, CR; unlike
         ``str.splitlines`` it ignores VT, FF, U+0085, U+2028...), in one pass, in C. It does not say
         whether the last line was terminated, so the last byte decides. `SSEDecoder.feed` inlines this
-        method for the common case; keep the two in step.
+        method (adding a `bytes.split` shortcut for long LF-only chunks); keep the two in step.
         """
         if not data:
             return []
@@ -96,6 +96,7 @@ class LineSplitter:
                 data = data[1:]
                 swallowed = True
                 self._base += 1
+                self._line_start = self._base  # the next line starts after the swallowed LF
         out: list[tuple[bytes | None, int, int]] = []
         pending = self._pending
         base = self._base
@@ -119,6 +120,11 @@ class LineSplitter:
             pending += data[start:]
         self._base = base + len(data)
         return swallowed, out
+
+    @property
+    def pending_is_comment(self) -> bool:
+        """True when the unfinished line starts with a colon: a comment (R8)."""
+        return self._pending[:1] == b":"
 
     @property
     def pending_offset(self) -> int:
