@@ -69,6 +69,16 @@ class SSEDecoder:
     ``on_diagnostic``      call this with each `Diagnostic` as it is found (implies the general path).
     ``on_retry``           call this with every valid ``retry`` value in stream order, including those
                            of blocks that dispatch no event.
+
+    Where the spec leaves room, this decoder chooses (see docs/conformance.md):
+
+    - An empty ``retry`` (``retry`` or ``retry:``) is ignored, like any other value that is not ASCII
+      digits. "Consists of only ASCII digits" is vacuously true of "", but Chromium resets to its
+      default, Firefox uses its 500 ms floor and the common libraries ignore it; ignoring is the only
+      choice that keeps the previous server-sent value.
+    - The last event ID of a new connection is what the caller seeds with ``last_event_id`` (default
+      ``""``, as the spec text says for a fresh stream). Browsers carry it across reconnections, and
+      the web-platform tests require that, so `reset` and the stream layer's reconnect seed it.
     """
 
     __slots__ = (
