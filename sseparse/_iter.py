@@ -42,9 +42,10 @@ def _chunks(source: Iterable[Buffer] | _Readable) -> Iterator[Buffer]:
         return
     while True:
         chunk = read(READ_SIZE)
-        if not chunk:  # b"" is end of file; None is "no data yet" on a non-blocking file
-            if chunk is None:
-                continue
+        if chunk is None:  # "no data yet" from a non-blocking file: waiting is the caller's job
+            msg = "the file is non-blocking and had no data ready; iterate a blocking file, or feed SSEDecoder yourself"
+            raise BlockingIOError(msg)
+        if not chunk:  # end of file
             return
         yield chunk
 
