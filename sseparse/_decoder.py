@@ -86,6 +86,7 @@ class SSEDecoder:
         "_bom_done",
         "_closed",
         "_collect",
+        "_comment_dropped",
         "_data",
         "_deferred_cr",
         "_dispatch_incomplete",
@@ -162,6 +163,7 @@ class SSEDecoder:
         self._lineno = 0
         self._block_size = 0
         self._skipping = False  # dropping an oversized event up to its blank line
+        self._comment_dropped = False  # the unfinished line is a comment whose bytes were dropped (limit)
         self._eol_first: int | None = None
         self._mixed_reported = False
         self._deferred_cr: tuple[int, int] | None = None  # a chunk-final CR: LF or not is unknown yet
@@ -234,7 +236,7 @@ class SSEDecoder:
         if self._deferred_cr is not None:
             self._note_eol(CR, *self._deferred_cr)
             self._deferred_cr = None
-        unfinished_line = tail is not None and not tail.startswith(b":")
+        unfinished_line = tail is not None and not tail.startswith(b":") and not self._comment_dropped
         self.incomplete = unfinished_line or ((self._in_block or bool(self._data)) and not self._skipping)
         if self.incomplete:
             if self._general:
@@ -339,7 +341,9 @@ class SSEDecoder:
         if isinstance(data, str):
             msg = "SSEDecoder.feed() takes bytes (or bytearray/memoryview), not str: encode the text as UTF-8"
             raise TypeError(msg)
-        return bytes(data)
+        # Not bytes(data): bytes(3) is three NUL bytes and bytes([100]) is b"d". memoryview takes
+        # exactly the buffer-protocol objects the signature promises and raises TypeError otherwise.
+        return memoryview(data).tobytes()
 
     def _feed_slow(self, data: Buffer) -> list[ServerSentEvent]:
         if self._closed:
@@ -383,20 +387,31 @@ class SSEDecoder:
         for i, (line, kind, offset) in enumerate(lines):
             self._lineno += 1
             if check:
+                # The line's content first, then its line end: a chunk-final CR is only judged
+                # (CR or CRLF) when the next chunk comes, so this order does not depend on chunking.
+                if line:
+                    self._inspect(line, offset, self._lineno)
+                elif line is None and self._comment_dropped:
+                    self._diag(
+                        "comment",
+                        "comment line ignored (longer than max_event_size: its text was not kept)",
+                        offset,
+                        self._lineno,
+                    )
                 end = offset + (len(line) if line is not None else 0)
                 if i == last and kind == CR and splitter.cr_pending:
                     self._deferred_cr = (end, self._lineno)
                 else:
                     self._note_eol(kind, end, self._lineno)
-                if line:
-                    self._inspect(line, offset, self._lineno)
             if self._skipping:
                 if line == b"":  # the blank line that ends the dropped event
                     self._skipping = False
                     self._block_size = 0
                     batch.append(line)
                 continue
-            assert line is not None  # only lines of a dropped event are None
+            if line is None:  # a comment whose bytes were dropped for its length (R8: ignored anyway)
+                self._comment_dropped = False
+                continue
             if limit is not None:
                 if not line:
                     self._block_size = 0
@@ -414,10 +429,19 @@ class SSEDecoder:
         if limit is not None:
             pending = splitter.pending_size
             if pending and (self._skipping or self._block_size + pending > limit):
-                if not self._skipping:
+                if self._skipping:
+                    splitter.drop_pending()
+                elif splitter.pending_is_comment:
+                    # R8: comments are ignored and complete ones do not count towards the limit, so a
+                    # long one only loses its bytes (memory stays bounded) and the event around it
+                    # survives, as it does when the same comment arrives in one chunk.
+                    if pending > limit:
+                        splitter.drop_pending()
+                        self._comment_dropped = True
+                else:
                     self._drop_event(splitter.pending_offset, self._lineno + 1)
                     overflow = True
-                splitter.drop_pending()
+                    splitter.drop_pending()
         if overflow:
             assert limit is not None
             raise EventTooLargeError(limit, events)
