@@ -14,14 +14,23 @@ This subpackage is not imported by ``import sseparse``.
 
 from __future__ import annotations
 
+from sseparse.captures._analyse import PROBLEM_KINDS, Analysis, Problem, analyse
 from sseparse.captures._model import CAPTURE_FORMATS, CaptureError, MissingDependencyError, Response
+from sseparse.captures._process import COMMANDS, Outcome, process_capture
 from sseparse.captures._read import detect_format, read
 
 __all__ = [
     "CAPTURE_FORMATS",
+    "COMMANDS",
+    "PROBLEM_KINDS",
+    "Analysis",
     "CaptureError",
     "MissingDependencyError",
+    "Outcome",
+    "Problem",
     "Response",
+    "analyse",
     "detect_format",
+    "process_capture",
     "read",
 ]

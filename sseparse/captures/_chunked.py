@@ -18,7 +18,7 @@ _SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r?\n")
 
 
 def looks_chunked(head: bytes) -> bool:
-    """True when ``head`` starts with a chunk-size line (``1a\\r\\n``), which no SSE body does."""
+    """Tell whether ``head`` starts with a chunk-size line (``1a`` CR LF), which no SSE body does."""
     return _SIZE_LINE.match(head) is not None
 
 
@@ -45,12 +45,9 @@ def dechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
                 yield part
                 continue
             if crlf:
-                if buf[:2] == b"\r\n":
-                    buf = buf[2:]
-                elif buf[:1] == b"\n":
-                    buf = buf[1:]
-                elif buf == b"\r":
-                    break
+                if buf == b"\r":
+                    break  # the LF of the CRLF is still to come
+                buf = buf[2:] if buf[:2] == b"\r\n" else buf[1:] if buf[:1] == b"\n" else buf
                 crlf = False
                 continue
             match = _SIZE_LINE.match(buf)

@@ -29,12 +29,13 @@ def _is_sse(entry: dict[str, Any]) -> bool:
     response = entry.get("response") or {}
     mime = str((response.get("content") or {}).get("mimeType") or "")
     if not mime:
-        mime = next((str(h.get("value", "")) for h in response.get("headers") or [] if str(h.get("name", "")).lower() == "content-type"), "")
+        headers = response.get("headers") or []
+        mime = next((str(h.get("value", "")) for h in headers if str(h.get("name", "")).lower() == "content-type"), "")
     return mime.lower().startswith(SSE_MIME) or bool(entry.get("_eventSourceMessages"))
 
 
 def _rebuild(messages: list[dict[str, Any]]) -> bytes:
-    """An SSE body that dispatches the same events as Chrome's ``_eventSourceMessages``."""
+    """Build an SSE body that dispatches the same events as Chrome's ``_eventSourceMessages``."""
     out: list[bytes] = []
     last_id = ""
     for message in messages:
@@ -99,7 +100,7 @@ def response_from_entry(entry: dict[str, Any], source: str, where: str, index: i
 
 
 def _salvage(text: str) -> tuple[list[Any], int]:
-    """The complete entries of a HAR cut short, and the character offset where the damage starts."""
+    """Return the complete entries of a HAR cut short, and the character offset where the damage starts."""
     decoder = json.JSONDecoder()
     key = text.find('"entries"')
     start = text.find("[", key) + 1 if key >= 0 else -1

@@ -8,16 +8,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sseparse._errors import SSEError
+from sseparse._iter import iter_events
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from sseparse._events import ServerSentEvent
+    from sseparse.accumulators import AccumulatedResult
 
 __all__ = ["CAPTURE_FORMATS", "CaptureError", "MissingDependencyError", "Response", "display_name", "parse_json"]
 
 #: The capture formats a reader exists for, with what each one is.
 CAPTURE_FORMATS: dict[str, str] = {
     "raw": "a saved response body (curl -N -o x.sse, devtools 'copy response')",
-    "curl": "curl -i / -v / --trace output: status line and headers before the body",
+    "curl": "curl -i / -v / --trace / --trace-ascii output: status line and headers before the body",
     "har": "HAR 1.2 (browser devtools, Playwright, Charles, mitmproxy hardump)",
     "vcr": "VCR.py / pytest-recording YAML cassette",
 }
@@ -45,8 +49,8 @@ class Response:
 
     ``capture_format`` the reader that found it (a key of `CAPTURE_FORMATS`).
     ``source``    the input it came from: a path, ``"<stdin>"`` or ``"<bytes>"``.
-    ``where``     where in that input: ``"entries[3]"`` (HAR), ``"interactions[0]"`` (VCR),
-                  ``"body at byte 212, line 9"`` (curl), ``""`` for a raw body.
+    ``where``     where in that input: ``"entries[3]"`` (HAR), ``"interactions[0]"`` (VCR), ``""``
+                  for a raw body or curl output (one response; see ``body_offset``).
     ``index``     its position among the SSE responses of the input (0-based).
     ``method``, ``url``, ``status``, ``headers`` (name/value pairs as captured) and
     ``request_json`` (the request body parsed as JSON, or None) when the capture has them.
@@ -83,7 +87,7 @@ class Response:
         return f"{self.source}#{self.where}" if self.where else self.source
 
     def header(self, name: str) -> str | None:
-        """The first header called ``name`` (case-insensitive), or None."""
+        """Return the first header called ``name`` (case-insensitive), or None."""
         lowered = name.lower()
         return next((value for key, value in self.headers if key.lower() == lowered), None)
 
@@ -109,8 +113,26 @@ class Response:
             self._open = None
         return self._body
 
+    def iter_events(self, *, strict: bool = False) -> Iterator[ServerSentEvent]:
+        """Yield the body's events as they are decoded.
+
+        The unfinished last event is dispatched, as captures often lose the final blank line;
+        ``strict=True`` discards it instead, as a live stream must (R6).
+        """
+        return iter_events(self.iter_bytes(), dispatch_incomplete=not strict)
+
+    def result(self, *, strict: bool = False, format: str | None = None) -> AccumulatedResult | None:  # noqa: A002
+        """Accumulate the body into the final message (`sseparse.accumulate`, with the capture rules).
+
+        A last event whose data is cut short (not valid JSON) makes the result ``truncated`` rather
+        than an error. None when the body could not be recovered (see ``error``).
+        """
+        from sseparse.captures._analyse import analyse  # noqa: PLC0415 - _analyse imports this module
+
+        return analyse(self, strict=strict, wire_format=format).result if self.error is None else None
+
     def describe(self) -> dict[str, Any]:
-        """What the capture knows about the request and response, as a JSON-ready dict."""
+        """Return what the capture knows about the request and response, as a JSON-ready dict."""
         out: dict[str, Any] = {"capture": self.name, "capture_format": self.capture_format}
         for key in ("method", "url", "status"):
             value = getattr(self, key)
@@ -134,7 +156,7 @@ def display_name(source: object) -> str:
 
 
 def parse_json(body: str | bytes | None) -> Any:  # noqa: ANN401 - JSON
-    """A request body parsed as JSON, or None when there is none or it is not JSON."""
+    """Parse a request body as JSON; None when there is none or it is not JSON."""
     if not body:
         return None
     try:

@@ -47,7 +47,7 @@ def _describe_start(head: bytes) -> str:
 
 
 def detect_format(head: bytes, name: str = "") -> str:
-    """The capture format of an input that starts with ``head`` (a key of `CAPTURE_FORMATS`).
+    """Return the capture format of an input that starts with ``head`` (a key of `CAPTURE_FORMATS`).
 
     Raises `CaptureError` for an empty input or one that is none of them.
     """
@@ -55,7 +55,7 @@ def detect_format(head: bytes, name: str = "") -> str:
         raise CaptureError("empty input: no SSE response", name)
     start = head.removeprefix(_BOM)
     stripped = start.lstrip(b" \t\r\n")
-    if stripped.startswith((b"{", b"[")):
+    if stripped.startswith(b"{"):
         return "har"  # an SSE body never starts with "{": that would be an unknown field
     if sniff_curl(start):
         return "curl"
@@ -91,7 +91,7 @@ def read(
         msg = f"unknown capture format {format!r}: choose one of {', '.join(CAPTURE_FORMATS)}"
         raise ValueError(msg)
     src = Source(source, name)
-    head = src.peek(SNIFF_SIZE)
+    head = src.sniff(SNIFF_SIZE)
     if format is None:
         format = detect_format(head, src.name)  # noqa: A001
     elif not head and format != "raw":

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 from sseparse.captures._model import CaptureError, display_name
 
 if TYPE_CHECKING:
+    import re
     from collections.abc import Callable, Iterator
 
 __all__ = ["READ_SIZE", "Source"]
@@ -30,8 +31,7 @@ class Source:
     def __init__(self, obj: str | Path | bytes | bytearray | memoryview | _Readable, name: str | None = None) -> None:
         self.name = name or display_name(obj)
         self.path: Path | None = None
-        self._data: bytes | None = None
-        self._read: Callable[[int], bytes | None] | None = None
+        self._read: Callable[[int], object] | None = None
         self._eof = False
         self.head = b""
         self._consumed = False
@@ -44,8 +44,7 @@ class Source:
             except OSError as exc:
                 raise CaptureError(exc.strerror or str(exc), self.name) from None
         elif isinstance(obj, (bytes, bytearray, memoryview)):
-            self._data = bytes(obj)
-            self.head = self._data
+            self.head = bytes(obj)
             self._eof = True
         else:
             read = getattr(obj, "read1", None) or getattr(obj, "read", None)
@@ -68,12 +67,7 @@ class Source:
                 file.seek(len(self.head))
                 chunk = file.read(max(size, len(self.head)))
         else:
-            assert self._read is not None
-            chunk = self._read(size)
-            while chunk is None:  # a non-blocking file with nothing yet
-                chunk = self._read(size)
-        if isinstance(chunk, str):
-            raise CaptureError("opened in text mode: pass a binary file (open(path, 'rb'), sys.stdin.buffer)", self.name)
+            chunk = self._read_some(size)
         if not chunk:
             self._eof = True
             return False
@@ -81,32 +75,64 @@ class Source:
         return True
 
     def peek(self, size: int) -> bytes:
-        """The first ``size`` bytes (fewer at end of input)."""
+        """Return the first ``size`` bytes (fewer at end of input)."""
         while len(self.head) < size and self._more(size - len(self.head)):
             pass
         return self.head[:size]
 
+    def sniff(self, size: int) -> bytes:
+        """Return up to ``size`` first bytes to tell the format by, without waiting for more than needed.
+
+        A path or bytes give ``size`` bytes at once. A stream gives what has arrived once it holds a
+        line end or 64 bytes (or ends): a slow stream is never waited on for bytes it has not sent.
+        """
+        if self._read is None:
+            return self.peek(size)
+        while len(self.head) < 64 and b"\n" not in self.head and self._more(size - len(self.head)):
+            pass
+        return self.head[:size]
+
     def find(self, needle: bytes, start: int = 0, limit: int = 1 << 20) -> int:
-        """The offset of ``needle`` in the input at or after ``start``, reading on up to ``limit`` bytes; -1 if absent."""
+        """Return the offset of ``needle`` at or after ``start``, reading up to ``limit`` bytes; -1 if absent."""
         while True:
             found = self.head.find(needle, start)
             if found >= 0 or len(self.head) >= limit or not self._more():
                 return found
 
-    def at_eof(self, offset: int) -> bool:
-        """True when nothing follows ``offset``."""
-        return len(self.peek(offset + 1)) <= offset
+    def search(self, pattern: re.Pattern[bytes], start: int = 0, limit: int = 1 << 20) -> re.Match[bytes] | None:
+        """Return the first match of ``pattern`` at or after ``start``, reading up to ``limit`` bytes."""
+        while True:
+            match = pattern.search(self.head, start)
+            if match is not None or len(self.head) >= limit or not self._more():
+                return match
 
     def read_all(self) -> bytes:
         """Everything (a HAR or VCR document is parsed whole anyway)."""
         if self.path is not None:
             with self.path.open("rb") as file:
                 return file.read()
-        while self._more():
-            pass
+        if self._read is None:
+            return self.head
+        parts = [self.head]  # joined once: growing one bytes object per read would be quadratic
+        while chunk := self._read_some(READ_SIZE):
+            parts.append(chunk)
+        self._eof = True
+        self.head = b"".join(parts)
         return self.head
 
-    def stream(self, offset: int = 0) -> Iterator[bytes]:
+    def _read_some(self, size: int) -> bytes:
+        assert self._read is not None
+        chunk = self._read(size)
+        if chunk is None:  # a non-blocking file with nothing yet: waiting here would spin
+            msg = f"{self.name}: no data yet on a non-blocking file; read captures from blocking files"
+            raise BlockingIOError(msg)
+        if isinstance(chunk, bytes):
+            return chunk
+        if isinstance(chunk, (bytearray, memoryview)):
+            return bytes(chunk)
+        raise CaptureError("not a binary file: pass open(path, 'rb') or sys.stdin.buffer", self.name)
+
+    def stream(self, offset: int = 0) -> Iterator[bytes]:  # noqa: C901
         """Yield the input from ``offset`` on, in chunks as they are read."""
         if self.path is not None:
             with self.path.open("rb") as file:
@@ -125,14 +151,10 @@ class Source:
             yield head[offset:]
         skip = max(0, offset - len(head))
         while self._read is not None:
-            chunk = self._read(READ_SIZE)
-            if chunk is None:
-                continue
+            chunk = self._read_some(READ_SIZE)
             if not chunk:
                 return
             if skip:
-                size = len(chunk)
-                chunk = chunk[skip:]
-                skip = max(0, skip - size)
+                chunk, skip = chunk[skip:], max(0, skip - len(chunk))
             if chunk:
                 yield chunk

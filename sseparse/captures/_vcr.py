@@ -39,7 +39,7 @@ def _loader() -> Any:  # noqa: ANN401 - a PyYAML loader class
 
     def binary(loader: yaml.SafeLoader, node: yaml.Node) -> bytes | _BadBinary:
         try:
-            return loader.construct_yaml_binary(node)  # type: ignore[no-any-return]
+            return loader.construct_yaml_binary(node)  # type: ignore[arg-type]
         except yaml.constructor.ConstructorError as exc:
             return _BadBinary(str(exc.problem))
 
@@ -51,8 +51,7 @@ def _headers(raw: Any) -> list[tuple[str, str]]:  # noqa: ANN401
     out: list[tuple[str, str]] = []
     if isinstance(raw, dict):
         for name, values in raw.items():
-            for value in values if isinstance(values, list) else [values]:
-                out.append((str(name), str(value)))
+            out.extend((str(name), str(value)) for value in (values if isinstance(values, list) else [values]))
     return out
 
 
