@@ -1,6 +1,6 @@
 """Decode a saved Server-Sent Events body and print each event, then the answer text.
 
-Usage: python examples/decode.py examples/quickstart-chat.sse
+Usage: python examples/decode.py examples/openai-chat.sse
 """
 
 from __future__ import annotations
@@ -25,4 +25,4 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "examples/quickstart-chat.sse")
+    main(sys.argv[1] if len(sys.argv) > 1 else "examples/openai-chat.sse")
