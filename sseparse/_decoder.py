@@ -92,6 +92,7 @@ class SSEDecoder:
         "_dispatch_incomplete",
         "_eol_first",
         "_event",
+        "_fast",
         "_general",
         "_head",
         "_id_buf",
@@ -104,7 +105,6 @@ class SSEDecoder:
         "_pending",
         "_retry_block",
         "_skipping",
-        "_slow",
         "_splitter",
         "diagnostics",
         "incomplete",
@@ -158,7 +158,9 @@ class SSEDecoder:
         self._bom_done = False  # R2: the first three bytes were checked for a BOM
         self._head = b""  # bytes held while they could still be the start of a BOM
         self._closed = False
-        self._slow = True  # take `_feed_slow`: BOM undecided, closed, or general path
+        # `bytes` when `feed` may take its fast path; None sends every chunk to `_feed_slow` (BOM not
+        # yet decided, a chunk ended with CR, closed, or the general path). One identity test per call.
+        self._fast: type[bytes] | None = None
         # General-path state.
         self._lineno = 0
         self._block_size = 0
@@ -170,36 +172,40 @@ class SSEDecoder:
 
     # -- public API ---------------------------------------------------------------------------------
 
-    def feed(self, data: Buffer) -> list[ServerSentEvent]:
+    def feed(self, data: Buffer) -> list[ServerSentEvent]:  # noqa: C901 - the hot path, inlined on purpose
         """Decode the next chunk and return the events it completed (possibly none).
 
         An event is returned as soon as the first byte of its terminating blank line arrives.
         """
-        if self._slow or data.__class__ is not bytes:
+        if data.__class__ is not self._fast:
             return self._feed_slow(data)
+        # `10 in data` (an int needle) is a bare memchr: far cheaper than `b"\n" in data` or find().
+        if 10 not in data:
+            if 13 not in data:  # no line end at all (tiny reads, long lines): hold the bytes
+                self._pending += data
+                return []
+        elif data[-2:] == b"\n\n" and data[:6] == b"data: " and not self._pending and not self._data and not self._in_block:
+            value = data[6:-2]
+            if 10 not in value and 13 not in value:
+                # Exactly one whole event of one data line, nothing else pending (one read per event,
+                # the most common shape of LLM streams): what `_process` would do, minus the splitting.
+                return [ServerSentEvent("message", value.decode("utf-8", "replace"), self.last_event_id, None)]
         # `LineSplitter.feed`, inlined: a call per chunk is a large share of the cost of small reads.
-        if len(data) > _LONG_CHUNK and data.find(b"\r") < 0:
+        # The chunk holds at least one line end from here on.
+        if len(data) > _LONG_CHUNK and 13 not in data:
             # A long LF-only chunk: `split` finds LFs with memchr, much faster than the byte loop
             # of `splitlines` once a chunk holds many lines.
             lines: list[bytes] = data.split(b"\n")  # type: ignore[attr-defined,unused-ignore]
             tail = lines.pop()  # after the last LF: the start of an unfinished line, or b""
-            if not lines:
-                self._pending += data
-                return []
         else:
             lines = data.splitlines()  # type: ignore[attr-defined,unused-ignore]
-            if not lines:
-                return []
-            if lines[0] is data:  # no line end in this chunk
-                self._pending += data
-                return []
             last = data[-1]
             if last == 10:
                 tail = b""
             elif last == 13:  # a final CR ends its line; an LF starting the next chunk belongs to it (R5)
                 tail = b""
                 self._splitter._skip_lf = True  # noqa: SLF001
-                self._slow = True
+                self._fast = None
             else:
                 tail = lines.pop()
         pending = self._pending
@@ -226,11 +232,10 @@ class SSEDecoder:
             # Fewer than three bytes, all a prefix of the BOM: they are content of an unfinished line.
             self._bom_done = True
             head, self._head = self._head, b""
-            self._slow = self._general
             if head:
                 events = self.feed(head)
         self._closed = True
-        self._slow = True
+        self._fast = None
         offset = self._splitter.pending_offset
         tail = self._splitter.close()
         if self._deferred_cr is not None:
@@ -365,11 +370,11 @@ class SSEDecoder:
             else:
                 chunk = head
         if self._general:
-            self._slow = True
             return self._feed_general(chunk)
         splitter = self._splitter
         lines = splitter.feed(chunk)
-        self._slow = splitter.cr_pending  # the next chunk must go through `splitter.feed` to swallow an LF
+        # After a final CR the next chunk must go through `splitter.feed`, to swallow an LF.
+        self._fast = None if splitter.cr_pending else bytes
         return self._process(lines) if lines else []
 
     def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901, PLR0912, PLR0915
