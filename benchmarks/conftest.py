@@ -26,42 +26,52 @@ LINES = ("line256", "line1")  # one event: report seconds, not events/s
 IMPORT_BUDGET_US = 5_000  # baselines.md: "within a few milliseconds"
 
 
-def _measured(benchmarks: list[Any]) -> dict[str, dict[str, tuple[float, dict[str, Any]]]]:
-    """``{pattern: {decoder: (median seconds, extra_info)}}`` for every benchmark that has stats."""
+def _measured(benchmarks: list[Any], stat: str) -> dict[str, dict[str, tuple[float, dict[str, Any]]]]:
+    """``{pattern: {decoder: (seconds, extra_info)}}`` for every benchmark that has stats; ``stat`` is median or min."""
     out: dict[str, dict[str, tuple[float, dict[str, Any]]]] = {}
     for bench in benchmarks:
         info = bench.extra_info
         if bench and "pattern" in info:
-            out.setdefault(info["pattern"], {})[info["decoder"]] = (bench.stats.median, info)
+            out.setdefault(info["pattern"], {})[info["decoder"]] = (getattr(bench.stats, stat), info)
     return out
 
 
-def summarise(benchmarks: list[Any]) -> dict[str, Any]:
-    """Throughput, ratios against sseparse and the targets, as plain data."""
-    measured = _measured(benchmarks)
-    seconds = {p: {d: m[0] for d, m in row.items()} for p, row in measured.items()}
-    throughput = {p: {d: info["events"] / s for d, (s, info) in row.items()} for p, row in measured.items() if p in COLUMNS}
-    ratios = {
-        p: {d: s / row["sseparse"] for d, s in row.items() if d != "sseparse"}
-        for p, row in seconds.items()
+def _ratios(measured: dict[str, dict[str, tuple[float, dict[str, Any]]]]) -> dict[str, dict[str, float]]:
+    """``{pattern: {decoder: how many times faster sseparse is}}``."""
+    return {
+        p: {d: s / row["sseparse"][0] for d, (s, _) in row.items() if d != "sseparse"}
+        for p, row in measured.items()
         if p in COLUMNS and "sseparse" in row
     }
 
+
+def summarise(benchmarks: list[Any]) -> dict[str, Any]:
+    """Throughput, ratios against sseparse and the targets, as plain data (from medians; mins alongside)."""
+    measured = _measured(benchmarks, "median")
+    seconds = {p: {d: m[0] for d, m in row.items()} for p, row in measured.items()}
+    throughput = {p: {d: info["events"] / s for d, (s, info) in row.items()} for p, row in measured.items() if p in COLUMNS}
+    ratios = _ratios(measured)
+    min_ratios = _ratios(_measured(benchmarks, "min"))
+
     targets: list[dict[str, Any]] = []
 
-    def target(text: str, value: float | None, unit: str, ok: bool | None) -> None:
+    def target(text: str, value: float | None, unit: str, ok: bool | None, at_min: float | None = None) -> None:
         shown = "not measured" if value is None else f"{value:,.2f}{unit}"
+        if at_min is not None:
+            shown += f" (from the minimums: {at_min:,.2f}{unit})"
         targets.append({"target": text, "measured": shown, "met": ok})
 
     for pattern in ("event", "network"):
         for peer, need in (("httpx-sse", 2.5), ("openai", 5.0)):
             r = ratios.get(pattern, {}).get(peer)
-            target(f"{COLUMNS[pattern]}: >= {need}x {peer}", r, "x", None if r is None else r >= need)
+            at_min = min_ratios.get(pattern, {}).get(peer)
+            target(f"{COLUMNS[pattern]}: >= {need}x {peer}", r, "x", None if r is None else r >= need, at_min)
     tiny = {d: v for d, v in throughput.get("tiny", {}).items() if d in PEERS}
     if tiny and "sseparse" in throughput.get("tiny", {}):
         best = max(tiny, key=tiny.__getitem__)
         r = throughput["tiny"]["sseparse"] / tiny[best]
-        target(f"tiny reads: >= 1.5x the best peer ({best})", r, "x", r >= 1.5)
+        best_at_min = min(min_ratios["tiny"][d] for d in tiny if d in min_ratios.get("tiny", {}))
+        target(f"tiny reads: >= 1.5x the best peer ({best})", r, "x", r >= 1.5, best_at_min)
     else:
         target("tiny reads: >= 1.5x the best peer", None, "", None)
     s = seconds.get("line256", {}).get("sseparse")
@@ -72,12 +82,21 @@ def summarise(benchmarks: list[Any]) -> dict[str, Any]:
     if "import sseparse" in row:
         us = row["import sseparse"][1].get("importtime_us")
         imports["importtime_us"] = us
-        if "python -c pass" in row:
+        # A CPU-time timer (--benchmark-timer=time.process_time) does not see the subprocess.
+        timer = next(b.options.get("timer") for b in benchmarks if b.extra_info.get("decoder") == "import sseparse")
+        if "python -c pass" in row and getattr(timer, "__name__", timer) == "perf_counter":
             imports["over_bare_interpreter_ms"] = (row["import sseparse"][0] - row["python -c pass"][0]) * 1e3
         budget = IMPORT_BUDGET_US / 1e3
         ms = None if us is None else us / 1e3
         target(f"import sseparse (-X importtime): <= {budget:g} ms", ms, " ms", None if ms is None else ms <= budget)
-    return {"seconds": seconds, "events_per_second": throughput, "ratios": ratios, "targets": targets, "import": imports}
+    return {
+        "seconds": seconds,
+        "events_per_second": throughput,
+        "ratios": ratios,
+        "ratios_from_minimums": min_ratios,
+        "targets": targets,
+        "import": imports,
+    }
 
 
 def _cell(pattern: str, decoder: str, summary: dict[str, Any]) -> str:
@@ -95,12 +114,14 @@ def render(summary: dict[str, Any]) -> list[str]:
     rows = [["decoder", *(COLUMNS[p] for p in columns)]]
     rows += [[name, *(_cell(p, name, summary) for p in columns)] for name in DECODERS]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    lines += [
-        "",
-        "events/s (or seconds for the long line) from the medians; (Nx) = sseparse is N times as fast as that decoder.",
-    ]
+    lines = []
+    if columns:
+        lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines += [
+            "",
+            "events/s (or seconds for the long line) from the medians; (Nx) = sseparse is N times as fast as that decoder.",
+        ]
     imports = summary["import"]
     if imports.get("over_bare_interpreter_ms") is not None:
         lines.append(f"import sseparse: {imports['over_bare_interpreter_ms']:.1f} ms over a bare interpreter (medians)")

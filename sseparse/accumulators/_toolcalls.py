@@ -39,21 +39,21 @@ NOTE_NAME_CONFLICT = "a different name for a known call was ignored"
 class Fragments:
     """A string built from fragments: ``append`` is O(1), ``value`` joins once and keeps the join."""
 
-    __slots__ = ("_parts", "seen")
+    __slots__ = ("parts", "seen")
 
     def __init__(self) -> None:
-        self._parts: list[str] = []
+        self.parts: list[str] = []  # the hot path of openai_chat appends here directly
         self.seen = False  # a fragment (even "") arrived: keeps None apart from ""
 
     def append(self, text: str) -> None:
         """Add a fragment."""
         self.seen = True
         if text:
-            self._parts.append(text)
+            self.parts.append(text)
 
     def value(self) -> str:
-        """The text so far."""
-        parts = self._parts
+        """Return the text so far."""
+        parts = self.parts
         if len(parts) > 1:
             joined = "".join(parts)
             parts.clear()
@@ -64,10 +64,10 @@ class Fragments:
     def set(self, text: str) -> None:
         """Replace the whole text (an authoritative ``.done`` payload)."""
         self.seen = True
-        self._parts[:] = [text] if text else []
+        self.parts[:] = [text] if text else []
 
     def __bool__(self) -> bool:
-        return bool(self._parts)
+        return bool(self.parts)
 
 
 class CallBuilder:
@@ -111,7 +111,7 @@ class CallBuilder:
         return text
 
     def snapshot(self) -> ToolCall:
-        """A `ToolCall` value of the call as it is now."""
+        """Return a `ToolCall` value of the call as it is now."""
         if self.value is not None:
             return ToolCall(self.index, self.id, self.name, self.arguments, type=self.type, done=self.done, value=self.value)
         return ToolCall(self.index, self.id, self.name, self.arguments, type=self.type, done=self.done)
@@ -137,7 +137,7 @@ class ToolCallTracker:
         self._note = note
 
     def resolve(self, index: Any, call_id: Any) -> tuple[CallBuilder, bool]:  # noqa: ANN401
-        """The call a delta belongs to, and whether it was just opened."""
+        """Return the call a delta belongs to, and whether it was just opened."""
         if call_id and isinstance(call_id, str):
             call = self._by_id.get(call_id)
             if call is not None:

@@ -22,6 +22,7 @@ from sseparse.accumulators._base import (
     Choice,
     FinishUpdate,
     ReasoningDelta,
+    ResetUpdate,
     TextDelta,
     ToolCallArgumentsDelta,
     ToolCallFinished,
@@ -72,9 +73,11 @@ class AnthropicAccumulator(BaseAccumulator):
         self._calls = 0
 
     def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901, PLR0912
-        kind = payload.get("type") or event_type
+        kind = payload.get("type")
+        if kind.__class__ is not str:
+            kind = event_type
         if kind == "content_block_delta":
-            block = self._blocks.get(payload.get("index"))  # type: ignore[arg-type]
+            block = self._block(payload)
             delta = payload.get("delta")
             if block is not None and delta.__class__ is dict:
                 self._delta(block, delta, out)
@@ -83,7 +86,7 @@ class AnthropicAccumulator(BaseAccumulator):
         elif kind == "content_block_start":
             self._start_block(payload, out)
         elif kind == "content_block_stop":
-            block = self._blocks.get(payload.get("index"))  # type: ignore[arg-type]
+            block = self._block(payload)
             if block is not None:
                 self._stop_block(block, out)
         elif kind == "message_start":
@@ -92,6 +95,8 @@ class AnthropicAccumulator(BaseAccumulator):
                 self._note(NOTE_SPLICED)
                 self._restarts += 1
                 self._reset()
+                if out is not None:
+                    out.append(ResetUpdate())
             self._message = dict(message) if isinstance(message, dict) else {}
             usage = self._message.get("usage")
             if isinstance(usage, dict):
@@ -117,7 +122,11 @@ class AnthropicAccumulator(BaseAccumulator):
         elif kind == "error" or event_type == "error" or payload.get("error") is not None:
             self._fail(self._error_from(payload), out)
 
-    def _start_block(self, payload: dict[str, Any], out: list[Update] | None) -> None:
+    def _block(self, payload: dict[str, Any]) -> _Block | None:
+        index = payload.get("index")
+        return self._blocks.get(index) if index.__class__ is int else None
+
+    def _start_block(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901
         index = payload.get("index")
         base = payload.get("content_block")
         if not isinstance(index, int) or not isinstance(base, dict):
@@ -139,16 +148,19 @@ class AnthropicAccumulator(BaseAccumulator):
                 block.signature.append(base["signature"])
         elif kind in _TOOL_BLOCKS:
             call_id = base.get("id")
-            call = block.call = CallBuilder(self._calls if kind == "tool_use" else -1, call_id if isinstance(call_id, str) else None)
+            call = block.call = CallBuilder(
+                self._calls if kind == "tool_use" else -1, call_id if isinstance(call_id, str) else None
+            )
             call.type = kind
             call.args = block.text  # the input JSON fragments are the call's arguments
-            call.name = base.get("name") if isinstance(base.get("name"), str) else ""
+            name = base.get("name")
+            call.name = name if isinstance(name, str) else ""
             if kind == "tool_use":
                 self._calls += 1
                 if out is not None:
                     out.append(ToolCallStarted(call.index, call.id, call.name))
 
-    def _delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:
+    def _delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912
         kind = delta.get("type")
         if kind == "text_delta":
             text = delta.get("text")
@@ -214,8 +226,8 @@ class AnthropicAccumulator(BaseAccumulator):
                 final["input"] = _loads_or(text, final.get("input") if isinstance(final.get("input"), dict) else {})
         return final
 
-    def result(self) -> AccumulatedResult:
-        """The ``message`` so far."""
+    def _result(self) -> AccumulatedResult:
+        """Return the ``message`` so far."""
         blocks = [self._blocks[index] for index in sorted(self._blocks)]
         content = [self._final_block(block) for block in blocks]
         text = "".join(b.text.value() for b in blocks if b.type == "text")

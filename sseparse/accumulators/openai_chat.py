@@ -153,15 +153,21 @@ class OpenAIChatAccumulator(BaseAccumulator):
         return state
 
     def _choice(self, choice: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912
-        state = self._state(choice.get("index", 0))
+        index = choice.get("index", 0)
+        state = self._choices.get(index) if index.__class__ is int else None
+        if state is None:
+            state = self._state(index)
         delta = choice.get("delta")
         if delta.__class__ is dict:
             for key, value in delta.items():
                 if key == "content":
                     if value.__class__ is str:
-                        state.content.append(value)
-                        if value and out is not None:
-                            out.append(TextDelta(value, state.index))
+                        content = state.content
+                        content.seen = True
+                        if value:
+                            content.parts.append(value)
+                            if out is not None:
+                                out.append(TextDelta(value, state.index))
                 elif key == "tool_calls":
                     if value.__class__ is list:
                         self._tool_calls(state, value, out)
@@ -221,11 +227,8 @@ class OpenAIChatAccumulator(BaseAccumulator):
             if function.__class__ is not dict:
                 function = {}
             tracker.set_identity(call, function.get("name"), entry.get("type"))
-            if opened:
-                if out is not None:
-                    out.append(ToolCallStarted(call.index, call.id, call.name, state.index))
-            elif call_id and call.id is None and isinstance(call_id, str):
-                call.id = call_id
+            if opened and out is not None:
+                out.append(ToolCallStarted(call.index, call.id, call.name, state.index))
             arguments = function.get("arguments")
             if arguments and arguments.__class__ is str:
                 added = call.add_arguments(arguments, self._note, same_id=bool(call_id) and not opened)
@@ -289,8 +292,8 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
     # -- snapshot -----------------------------------------------------------------------------------
 
-    def result(self) -> AccumulatedResult:
-        """The ``chat.completion`` so far, with one `Choice` per choice index."""
+    def _result(self) -> AccumulatedResult:
+        """Return the ``chat.completion`` so far, with one `Choice` per choice index."""
         choices: list[Choice] = []
         final_choices: list[dict[str, Any]] = []
         any_filtered = False
@@ -316,7 +319,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
             details["prompt_filter_results"] = self._prompt_filters
         if any_filtered or self._prompt_filters:
             details["any_filtered"] = any_filtered or _filtered(self._prompt_filters)
-        first = choices[0] if choices else None
+        first = next((choice for choice in choices if choice.index == 0), None)  # choice 0, never another one
         tool_calls = list(first.tool_calls) if first is not None else []
         if first is not None and "function_call" in first.extra:
             tool_calls.append(first.extra["function_call"])
@@ -389,7 +392,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
 
 def _filtered(results: Any) -> bool:  # noqa: ANN401
-    """True when any ``filtered: true`` appears in Azure filter results (nested dicts and lists)."""
+    """Return True when any ``filtered: true`` appears in Azure filter results (nested dicts and lists)."""
     if isinstance(results, dict):
         if results.get("filtered") is True:
             return True
@@ -397,4 +400,3 @@ def _filtered(results: Any) -> bool:  # noqa: ANN401
     if isinstance(results, list):
         return any(_filtered(value) for value in results)
     return False
-

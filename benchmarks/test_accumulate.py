@@ -1,0 +1,156 @@
+"""Accumulation: bytes -> final chat completion, sseparse against openai-python, and linear cost.
+
+Paths timed on the 20k-chunk corpus of ``baselines.md`` (``_corpus.py``), delivered in network reads:
+
+- ``sseparse``: ``sseparse.accumulate(chunks).final``;
+- ``openai``: what openai-python does: ``SSEDecoder().iter_bytes``, ``ChatCompletionChunk.model_validate``
+  of each ``json.loads``-ed chunk, ``ChatCompletionStreamState.handle_chunk``, ``get_final_completion()``;
+- ``json.loads bound``: ``json.loads`` of each chunk's data (already split out), nothing else.
+
+Targets: sseparse >= 15x openai and >= 40% of the bound. Linear cost: one tool call streamed in 100k
+argument fragments costs about 10x what 10k fragments cost (not 100x).
+
+With ``--benchmark-disable`` (the default) every case runs once on a small slice (500 chunks, 1k and
+10k fragments) as a smoke test. ``test_zz_report`` prints the ratios of a measuring run.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+import sseparse
+from benchmarks import _corpus
+
+GROUP = "accumulate: bytes -> final chat.completion (20k chunks, network reads)"
+FRAGMENTS_GROUP = "accumulate: one tool call in N argument fragments"
+
+
+def _openai_final(chunks: tuple[bytes, ...]) -> Any:
+    from openai._streaming import SSEDecoder
+    from openai.lib.streaming.chat import ChatCompletionStreamState
+    from openai.types.chat import ChatCompletionChunk
+
+    state: Any = ChatCompletionStreamState()
+    for sse in SSEDecoder().iter_bytes(iter(chunks)):
+        if sse.data.startswith("[DONE]"):
+            break
+        state.handle_chunk(ChatCompletionChunk.model_validate(json.loads(sse.data)))
+    return state.get_final_completion()
+
+
+def _sseparse_final(chunks: tuple[bytes, ...]) -> dict[str, Any]:
+    return sseparse.accumulate(chunks).final
+
+
+def _json_bound(datas: list[str]) -> int:
+    # Each value is dropped at once, as an accumulator drops its chunks: keeping 20k dicts alive would
+    # make the cyclic GC walk them again and again and slow the "bound" down several times.
+    loads = json.loads
+    count = 0
+    for data in datas:
+        loads(data)
+        count += 1
+    return count
+
+
+def _size(benchmark: Any) -> int:
+    if benchmark.disabled:
+        return _corpus.SMOKE_EVENTS
+    _corpus.check_pins()
+    return _corpus.CORPUS_EVENTS
+
+
+@pytest.mark.parametrize("path", ["sseparse", "openai", "json.loads bound"])
+def test_accumulate_corpus(benchmark: Any, path: str) -> None:
+    """Bytes -> final chat completion on the corpus (or the json.loads floor)."""
+    events = _size(benchmark)
+    chunks = _corpus.reads("network", events)
+    benchmark.group = GROUP
+    benchmark.extra_info.update(accumulate=path, chunks=events - 1)
+    if path == "sseparse":
+        final = benchmark(_sseparse_final, chunks)
+        assert final["choices"][0]["message"]["content"]
+        if not benchmark.disabled:  # the smoke slice stops before the finish and usage chunks
+            assert final["choices"][0]["finish_reason"] == "stop"
+            assert final["usage"] is not None
+    elif path == "openai":
+        completion = benchmark(_openai_final, chunks)
+        ours = sseparse.accumulate(chunks).final
+        assert completion.choices[0].message.content == ours["choices"][0]["message"]["content"]
+    else:
+        datas = [d for d in _corpus.expected_data(events) if d != "[DONE]"]
+        assert benchmark(_json_bound, datas) == events - 1
+
+
+def tool_call_stream(fragments: int) -> bytes:
+    """One tool call whose arguments arrive in ``fragments`` deltas, then ``[DONE]``."""
+    head = b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":'
+    tail = b',"finish_reason":null}]}\n\n'
+    out = [
+        head
+        + b'{"role":"assistant","tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"f","arguments":"{\\"v\\": \\""}}]}'
+        + tail
+    ]
+    piece = head + b'{"tool_calls":[{"index":0,"function":{"arguments":"ab"}}]}' + tail
+    out.extend([piece] * fragments)
+    out.append(head + b'{"tool_calls":[{"index":0,"function":{"arguments":"\\"}"}}]}' + tail)
+    out.append(head + b'{},"finish_reason":"tool_calls"}]}\n\n')
+    out.append(b"data: [DONE]\n\n")
+    return b"".join(out)
+
+
+def _arguments(body: bytes) -> int:
+    result = sseparse.accumulate(body)
+    return len(result.tool_calls[0].json()["v"])
+
+
+@pytest.mark.parametrize("fragments", [10_000, 100_000])
+def test_tool_call_fragments(benchmark: Any, fragments: int) -> None:
+    """A tool call in N argument fragments: the time must grow linearly with N."""
+    if benchmark.disabled:
+        fragments //= 10
+    body = tool_call_stream(fragments)
+    benchmark.group = FRAGMENTS_GROUP
+    benchmark.extra_info.update(fragments=fragments)
+    assert benchmark(_arguments, body) == 2 * fragments
+
+
+def _times(benchmarks: list[Any], stat: str) -> dict[str, float]:
+    """``{path: seconds}`` of this module's benchmarks, by ``stat`` (median or min)."""
+    times: dict[str, float] = {}
+    for bench in benchmarks:
+        if bench and "accumulate" in bench.extra_info:
+            times[bench.extra_info["accumulate"]] = getattr(bench.stats, stat)
+        elif bench and "fragments" in bench.extra_info:
+            times[f"fragments {bench.extra_info['fragments']}"] = getattr(bench.stats, stat)
+    return times
+
+
+def _ratios(times: dict[str, float]) -> list[str]:
+    lines = []
+    if {"sseparse", "openai"} <= times.keys():
+        lines.append(f"{times['openai'] / times['sseparse']:.1f}x openai's decoder + ChatCompletionStreamState (target >= 15x)")
+    if {"sseparse", "json.loads bound"} <= times.keys():
+        lines.append(f"{times['json.loads bound'] / times['sseparse']:.0%} of the json.loads bound's speed (target >= 40%)")
+    if {"fragments 10000", "fragments 100000"} <= times.keys():
+        lines.append(
+            f"100k fragments cost {times['fragments 100000'] / times['fragments 10000']:.1f}x 10k fragments (linear: ~10x)"
+        )
+    return lines
+
+
+def test_zz_report(request: pytest.FixtureRequest) -> None:
+    """After a measuring run: print sseparse's ratios against openai and the json.loads bound, and the 100k/10k cost ratio."""
+    session = getattr(request.config, "_benchmarksession", None)
+    if session is None or session.disabled:
+        pytest.skip("nothing measured (--benchmark-disable)")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    reporter.write_line("")
+    for stat in ("median", "min"):
+        for line in _ratios(_times(session.benchmarks, stat)):
+            reporter.write_line(f"accumulate ({stat}s): {line}")

@@ -1,0 +1,297 @@
+"""The format registry, the auto-detecting accumulator and `accumulate`.
+
+Built-in formats: ``openai-chat``, ``openai-responses``, ``anthropic-messages``, ``gemini``. Add your
+own with `register_format`; its ``detect`` callable is asked before the built-in rules.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from sseparse._decoder import SSEDecoder
+from sseparse._events import ServerSentEvent
+from sseparse._iter import iter_events
+from sseparse.accumulators._base import (
+    AccumulatedResult,
+    Accumulator,
+    AccumulatorClosedError,
+    BaseAccumulator,
+    End,
+    ErrorUpdate,
+    StreamErrorInfo,
+    Update,
+    _short,
+    error_from_payload,
+)
+from sseparse.accumulators._detect import detect_builtin, is_error_payload
+from sseparse.accumulators.anthropic import AnthropicAccumulator
+from sseparse.accumulators.gemini import GeminiAccumulator
+from sseparse.accumulators.openai_chat import OpenAIChatAccumulator
+from sseparse.accumulators.openai_responses import OpenAIResponsesAccumulator
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+
+    from sseparse._typing import Buffer
+
+__all__ = ["AutoAccumulator", "accumulate", "formats", "make_accumulator", "register_format"]
+
+
+_BUILTIN: dict[str, Callable[[], Accumulator]] = {
+    "openai-chat": OpenAIChatAccumulator,
+    "openai-responses": OpenAIResponsesAccumulator,
+    "anthropic-messages": AnthropicAccumulator,
+    "gemini": GeminiAccumulator,
+}
+_FACTORIES: dict[str, Callable[[], Accumulator]] = dict(_BUILTIN)
+_DETECTORS: dict[str, Callable[[ServerSentEvent, Any], bool]] = {}
+
+_SLICE = 256 * 1024  # bytes handed to the decoder at a time when the whole body is given at once
+
+# How many events may pass without telling the format before auto-detection gives up.
+MAX_DETECT_EVENTS = 32
+
+
+def register_format(
+    name: str,
+    factory: Callable[[], Accumulator],
+    *,
+    detect: Callable[[ServerSentEvent, Any], bool] | None = None,
+    replace: bool = False,
+) -> None:
+    """Register an accumulator for your own format (or replace a built-in one with ``replace=True``).
+
+    ``factory()`` returns a fresh `Accumulator`. ``detect(event, payload)`` -- ``payload`` is the
+    event's data parsed as JSON, or None when it is not JSON -- returns True when the event belongs to
+    the format; registered detectors are asked before the built-in rules, newest first. Without
+    ``detect`` the format is only used when asked for by name (``accumulate(source, format=name)``).
+    """
+    if not isinstance(name, str) or not name:
+        msg = f"a format name must be a non-empty str, not {name!r}"
+        raise ValueError(msg)
+    if name in _FACTORIES and not replace:
+        msg = f"format {name!r} is already registered: pass replace=True to replace it"
+        raise ValueError(msg)
+    _FACTORIES[name] = factory
+    _DETECTORS.pop(name, None)
+    if detect is not None:
+        _DETECTORS[name] = detect
+
+
+def unregister_format(name: str) -> None:
+    """Remove a format registered with `register_format` (a built-in one goes back to its default)."""
+    _DETECTORS.pop(name, None)
+    if name in _BUILTIN:
+        _FACTORIES[name] = _BUILTIN[name]
+    else:
+        _FACTORIES.pop(name, None)
+
+
+def formats() -> tuple[str, ...]:
+    """Return the names of the registered formats."""
+    return tuple(_FACTORIES)
+
+
+def make_accumulator(format: str | None = None) -> Accumulator:  # noqa: A002
+    """Return a fresh accumulator for ``format``, or an `AutoAccumulator` that detects it when None."""
+    if format is None:
+        return AutoAccumulator()
+    factory = _FACTORIES.get(format)
+    if factory is None:
+        msg = f"unknown format {format!r}; known formats: {', '.join(_FACTORIES)}"
+        raise ValueError(msg)
+    return factory()
+
+
+def _detect(event: ServerSentEvent, payload: Any) -> str | None:  # noqa: ANN401
+    for name, detect in reversed(_DETECTORS.items()):
+        try:
+            if detect(event, payload):
+                return name
+        except Exception:  # noqa: BLE001, S112
+            continue
+    return detect_builtin(event, payload)
+
+
+class AutoAccumulator:
+    """An `Accumulator` that detects the format from the first events, then delegates.
+
+    Events are held until one tells the format; they are then replayed into the format's accumulator
+    (so `feed` may return the updates of several events at once). ``format`` is "" until detected and
+    ``delegate`` the format's accumulator. An error payload or more than ``MAX_DETECT_EVENTS`` events
+    before the format is known end the result with ``error`` (``format`` None).
+    """
+
+    def __init__(self) -> None:
+        self.delegate: Accumulator | None = None
+        self._held: list[ServerSentEvent] = []
+        self._failure: StreamErrorInfo | None = None
+        self._not_json: str | None = None
+        self._closed = False
+
+    @property
+    def format(self) -> str:
+        """The detected format's name, or "" while unknown."""
+        return self.delegate.format if self.delegate is not None else ""
+
+    @property
+    def end(self) -> End:
+        """The `End` so far."""
+        if self.delegate is not None:
+            return self.delegate.end
+        return End.ERROR if self._failure is not None else End.TRUNCATED
+
+    def feed(self, event: ServerSentEvent) -> list[Update]:
+        """Take the next event; return the updates it caused (after detection)."""
+        if self.delegate is not None:
+            return self.delegate.feed(event)
+        if self._closed:
+            msg = "feed() called after close(): create a new accumulator for a new stream"
+            raise AccumulatorClosedError(msg)
+        if self._failure is not None:
+            return []
+        name = self._consider(event)
+        if name is None:
+            return []
+        if isinstance(name, StreamErrorInfo):
+            return [ErrorUpdate(name)]
+        self.delegate = delegate = _FACTORIES[name]()
+        held, self._held = self._held, []
+        updates: list[Update] = []
+        for item in held:
+            updates.extend(delegate.feed(item))
+        return updates
+
+    def _consider(self, event: ServerSentEvent) -> str | StreamErrorInfo | None:
+        """Return the format's name, the failure that ends detection, or None (undecided)."""
+        self._held.append(event)
+        try:
+            payload = json.loads(event.data)
+        except ValueError:
+            payload = None
+            if event.data.strip() != "[DONE]" and self._not_json is None:
+                self._not_json = event.data
+        name = _detect(event, payload)
+        if name is not None and not (payload is None and len(self._held) > 1):
+            return name
+        if name is not None:  # [DONE] after events no format claimed (Vercel's UI message stream)
+            self._failure = self._unknown()
+            return self._failure
+        if is_error_payload(event, payload):
+            self._failure = _error_of(event, payload)
+            return self._failure
+        if len(self._held) >= MAX_DETECT_EVENTS:
+            self._failure = self._unknown()
+            return self._failure
+        return None
+
+    def _unknown(self) -> StreamErrorInfo:
+        if self._not_json is not None:
+            return StreamErrorInfo(f"event data is not JSON: {_short(self._not_json)!r}", type="invalid_json", raw=self._not_json)
+        first = self._held[0] if self._held else None
+        sample = _short(first.data, 120) if first is not None else ""
+        message = (
+            f"could not tell the stream's format from its first {len(self._held)} event(s) (first data: {sample!r}); "
+            f"known formats: {', '.join(_FACTORIES)} (register your own with sseparse.register_format)"
+        )
+        return StreamErrorInfo(message, type="unknown_format", raw=first.data if first is not None else None)
+
+    def close(self) -> list[Update]:
+        """End of stream."""
+        if self.delegate is not None:
+            return self.delegate.close()
+        if self._closed:
+            msg = "close() was already called on this accumulator"
+            raise AccumulatorClosedError(msg)
+        self._closed = True
+        if self._failure is None and self._held:
+            self._failure = self._unknown()
+            return [ErrorUpdate(self._failure)]
+        return []
+
+    def result(self) -> AccumulatedResult:
+        """Return the delegate's snapshot; before detection an empty result (``truncated``, or ``error``)."""
+        if self.delegate is not None:
+            return self.delegate.result()
+        return AccumulatedResult(format=None, end=self.end, error=self._failure)
+
+
+def _error_of(event: ServerSentEvent, payload: Any) -> StreamErrorInfo:  # noqa: ANN401
+    if isinstance(payload, dict):
+        return error_from_payload(payload)
+    return StreamErrorInfo(event.data, type="error", raw=event.data)
+
+
+def _batches(source: Any) -> Iterator[Iterable[ServerSentEvent]]:  # noqa: ANN401
+    """Yield the events of ``source`` in batches: the list each decoder ``feed`` returns (no per-event generator)."""
+    if isinstance(source, str):
+        source = source.encode("utf-8", "surrogatepass")
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        # Fed in slices, so a large body never becomes one list of every event at once.
+        view = source if isinstance(source, bytes) else bytes(source)
+        chunks: Iterable[Buffer] = (view[start : start + _SLICE] for start in range(0, len(view), _SLICE))
+    elif hasattr(source, "read"):
+        yield iter_events(source)  # a binary file: read as iter_events reads it
+        return
+    else:
+        iterator = iter(source)
+        first = next(iterator, None)
+        if first is None:
+            return
+        if isinstance(first, ServerSentEvent):
+            yield [first]
+            yield iterator
+            return
+        chunks = _chain(first, iterator)
+    decoder = SSEDecoder()
+    feed = decoder.feed
+    for chunk in chunks:
+        yield feed(chunk)
+    yield decoder.close()
+
+
+def _chain(first: Buffer, rest: Iterator[Buffer]) -> Iterator[Buffer]:
+    yield first
+    yield from rest
+
+
+def accumulate(
+    source: Buffer | Iterable[Buffer] | Iterable[ServerSentEvent] | str,
+    format: str | None = None,  # noqa: A002 - the contract names it format
+) -> AccumulatedResult:
+    """Rebuild the final message of an LLM stream.
+
+    ``source``: the whole body as bytes, an iterable of bytes-likes (chunks as they arrived), a binary
+    file, or an iterable of `ServerSentEvent`. ``format``: ``"openai-chat"``, ``"openai-responses"``,
+    ``"anthropic-messages"``, ``"gemini"`` or a registered name; None detects it from the first events.
+
+    Never raises on stream content: empty or cut input gives ``end="truncated"``, data that is not JSON
+    or not a known format ``end="error"`` with ``error`` saying why.
+    """
+    accumulator = make_accumulator(format)
+    auto = accumulator if isinstance(accumulator, AutoAccumulator) else None
+    feed = None if auto is not None else _quiet_feed(accumulator)
+    for batch in _batches(source):
+        events = iter(batch)
+        if feed is None:
+            assert auto is not None
+            for event in events:
+                auto.feed(event)
+                if auto.delegate is not None:
+                    accumulator = auto.delegate
+                    feed = _quiet_feed(accumulator)
+                    break
+            else:
+                continue
+        for event in events:
+            feed(event, None)
+    accumulator.close()
+    return accumulator.result()
+
+
+def _quiet_feed(accumulator: Accumulator) -> Callable[[ServerSentEvent, None], object]:
+    """Return the accumulator's feed that builds no update objects (the one-call path needs none)."""
+    if isinstance(accumulator, BaseAccumulator):
+        return accumulator._feed  # noqa: SLF001
+    return lambda event, _: accumulator.feed(event)
