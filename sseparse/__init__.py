@@ -5,7 +5,7 @@ Everything public is importable from here; the submodules are private.
 
 from __future__ import annotations
 
-from sseparse._decoder import SSEDecoder
+from sseparse._decoder import TYPE_CHECKING, SSEDecoder
 from sseparse._encoder import encode
 from sseparse._errors import (
     DecoderClosedError,
@@ -20,31 +20,81 @@ from sseparse._errors import (
 from sseparse._events import KINDS as DIAGNOSTIC_KINDS
 from sseparse._events import Diagnostic, ServerSentEvent
 from sseparse._iter import aiter_events, iter_events, parse
-from sseparse._reconnect import ResumeState, areconnecting, reconnecting
-from sseparse._stream import AsyncStream, Stream
-from sseparse.accumulators import (
-    AccumulatedResult,
-    Accumulator,
-    AccumulatorClosedError,
-    Choice,
-    End,
-    ErrorUpdate,
-    FinishUpdate,
-    ReasoningDelta,
-    ResetUpdate,
-    StreamErrorInfo,
-    TextDelta,
-    ToolCall,
-    ToolCallArgumentsDelta,
-    ToolCallArgumentsError,
-    ToolCallFinished,
-    ToolCallStarted,
-    Update,
-    UsageUpdate,
-    accumulate,
-    make_accumulator,
-    register_format,
-)
+
+# The rest loads on first use (PEP 562), so `import sseparse` costs only the decoder: streams and
+# accumulators pull in more code than an SDK that embeds the decoder needs.
+_LAZY = {
+    "ResumeState": "sseparse._reconnect",
+    "areconnecting": "sseparse._reconnect",
+    "reconnecting": "sseparse._reconnect",
+    "AsyncStream": "sseparse._stream",
+    "Stream": "sseparse._stream",
+    "AccumulatedResult": "sseparse.accumulators",
+    "Accumulator": "sseparse.accumulators",
+    "AccumulatorClosedError": "sseparse.accumulators",
+    "Choice": "sseparse.accumulators",
+    "End": "sseparse.accumulators",
+    "ErrorUpdate": "sseparse.accumulators",
+    "FinishUpdate": "sseparse.accumulators",
+    "ReasoningDelta": "sseparse.accumulators",
+    "ResetUpdate": "sseparse.accumulators",
+    "StreamErrorInfo": "sseparse.accumulators",
+    "TextDelta": "sseparse.accumulators",
+    "ToolCall": "sseparse.accumulators",
+    "ToolCallArgumentsDelta": "sseparse.accumulators",
+    "ToolCallArgumentsError": "sseparse.accumulators",
+    "ToolCallFinished": "sseparse.accumulators",
+    "ToolCallStarted": "sseparse.accumulators",
+    "Update": "sseparse.accumulators",
+    "UsageUpdate": "sseparse.accumulators",
+    "accumulate": "sseparse.accumulators",
+    "make_accumulator": "sseparse.accumulators",
+    "register_format": "sseparse.accumulators",
+}
+
+if TYPE_CHECKING:
+    from sseparse._reconnect import ResumeState, areconnecting, reconnecting
+    from sseparse._stream import AsyncStream, Stream
+    from sseparse.accumulators import (
+        AccumulatedResult,
+        Accumulator,
+        AccumulatorClosedError,
+        Choice,
+        End,
+        ErrorUpdate,
+        FinishUpdate,
+        ReasoningDelta,
+        ResetUpdate,
+        StreamErrorInfo,
+        TextDelta,
+        ToolCall,
+        ToolCallArgumentsDelta,
+        ToolCallArgumentsError,
+        ToolCallFinished,
+        ToolCallStarted,
+        Update,
+        UsageUpdate,
+        accumulate,
+        make_accumulator,
+        register_format,
+    )
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module 'sseparse' has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib  # noqa: PLC0415
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __version__ = "0.1.0.dev0"
 

@@ -7,9 +7,11 @@ Every exception sseparse raises on purpose descends from `SSEError`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+# `typing` costs milliseconds at import; type checkers treat this name as always true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from sseparse._events import ServerSentEvent
 
 __all__ = [

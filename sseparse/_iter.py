@@ -5,23 +5,24 @@ No asyncio import: ``async for`` needs none, so `aiter_events` works under async
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
-
 from sseparse._decoder import SSEDecoder
 
+# `typing` costs milliseconds at import; type checkers treat this name as always true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+    from typing import Any, Protocol
 
     from sseparse._events import ServerSentEvent
     from sseparse._typing import Buffer
 
+    class _Readable(Protocol):
+        def read(self, size: int = ..., /) -> bytes | None: ...
+
+
 __all__ = ["aiter_events", "iter_events", "parse"]
 
 READ_SIZE = 64 * 1024
-
-
-class _Readable(Protocol):
-    def read(self, size: int = ..., /) -> bytes | None: ...
 
 
 def parse(data: Buffer, **options: Any) -> list[ServerSentEvent]:  # noqa: ANN401

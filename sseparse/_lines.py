@@ -14,8 +14,6 @@ what makes naive decoders quadratic (``buffer += chunk`` then searching the whol
 
 from __future__ import annotations
 
-import re
-
 __all__ = ["CR", "CRLF", "LF", "LineSplitter"]
 
 # Terminator kinds reported by `LineSplitter.feed_positions`.
@@ -23,7 +21,6 @@ LF = 0
 CRLF = 1
 CR = 2
 
-_EOL = re.compile(rb"\r\n?|\n")
 _KIND = {b"\n": LF, b"\r\n": CRLF, b"\r": CR}
 
 
@@ -97,11 +94,13 @@ class LineSplitter:
                 swallowed = True
                 self._base += 1
                 self._line_start = self._base  # the next line starts after the swallowed LF
+        import re  # noqa: PLC0415 - only diagnostics and limits need positions; `re` is cached after
+
         out: list[tuple[bytes | None, int, int]] = []
         pending = self._pending
         base = self._base
         start = 0
-        for m in _EOL.finditer(data):
+        for m in re.finditer(rb"\r\n?|\n", data):  # `re` caches the compiled pattern
             line: bytes | None = data[start : m.start()]
             if self._dropping:
                 self._dropping = False
