@@ -229,11 +229,11 @@ class SSEDecoder:
             raise DecoderClosedError(msg)
         events: list[ServerSentEvent] = []
         if not self._bom_done:
-            # Fewer than three bytes, all a prefix of the BOM: they are content of an unfinished line.
+            # Fewer than three bytes, all a prefix of the BOM: content of an unfinished line (they
+            # hold no line end), handled below like any other unterminated tail.
             self._bom_done = True
-            head, self._head = self._head, b""
-            if head:
-                events = self.feed(head)
+            self._pending += self._head
+            self._head = b""
         self._closed = True
         self._fast = None
         offset = self._splitter.pending_offset

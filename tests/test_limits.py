@@ -155,3 +155,13 @@ def test_max_event_size_must_be_a_positive_int_or_none(bad: object) -> None:
     """Nonsense limits are refused up front."""
     with pytest.raises(ValueError, match="max_event_size"):
         SSEDecoder(max_event_size=bad)  # type: ignore[arg-type]
+
+
+def test_close_with_a_limit_discards_a_held_partial_bom_without_raising() -> None:
+    """Bytes held as a possible BOM are an unfinished line at close(): discarded, never over the limit."""
+    for head in (b"\xef", b"\xef\xbb"):
+        decoder = SSEDecoder(max_event_size=1)
+        assert decoder.feed(head) == []
+        assert decoder.close() == []
+        assert decoder.closed
+        assert decoder.incomplete
