@@ -10,7 +10,8 @@
 schema in ``docs/corpus-schema.md``) through a decoder under several chunkings -- whole, one byte at
 a time, the chunking a case gives, and seeded random ones -- and compares the events it dispatches
 with the expected ones. `assert_conforms` is the same for test suites: it raises `AssertionError`
-with a readable summary.
+with a readable summary, and the ``sse_conformance`` pytest fixture (`sseparse.pytest_plugin`) makes
+that a one-liner in a test suite.
 
 The decoder under test only needs this shape (no sseparse types involved)::
 
@@ -32,6 +33,7 @@ import base64
 import itertools
 import json
 import random
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -53,6 +55,7 @@ __all__ = [
 CHUNKINGS = ("whole", "one-byte", "given")
 
 _CORPUS_FILE = "sse-cases.json"
+_RULE = re.compile(r"R\d+(?:\.\d+)*")  # tags naming a rule of SSE-RULES.md / docs/conformance.md
 _MISSING = "<missing>"
 
 
@@ -134,7 +137,10 @@ class ConformanceReport:
         return [name for name in self.cases if name in names]
 
     def by_tag(self) -> dict[str, list[str]]:
-        """Failing case names grouped by the corpus tags (a case with two tags is in both groups)."""
+        """Group the failing case names by corpus tag, rule tags (``R5``) included.
+
+        A case with two tags is in both groups; the largest groups come first.
+        """
         groups: dict[str, list[str]] = {}
         for name in self.failed_cases:
             for tag in self.tags.get(name) or ("untagged",):
@@ -148,11 +154,15 @@ class ConformanceReport:
         counts = f"{len(failing)} failed; {self.runs} runs, {len(self.failed)} failed"
         lines = [f"{len(self.passed)} of {total} conformance cases passed ({counts})"]
         if failing:
-            lines.append("")
-            lines.append("Failing cases by tag:")
-            for tag, names in self.by_tag().items():
-                shown = ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
-                lines.append(f"  {tag} ({len(names)}): {shown}")
+            groups = self.by_tag()
+            rules = {tag: names for tag, names in groups.items() if _RULE.fullmatch(tag)}
+            for title, group in (("rule", rules), ("tag", {t: n for t, n in groups.items() if t not in rules})):
+                if group:
+                    lines.append("")
+                    lines.append(f"Failing cases by {title}:")
+                    for tag, names in group.items():
+                        shown = ", ".join(names[:8]) + (f", ... ({len(names) - 8} more)" if len(names) > 8 else "")
+                        lines.append(f"  {tag} ({len(names)}): {shown}")
             lines.append("")
             lines.append("First failure of each case (events are (event, data, id, retry)):")
             first: dict[str, Failure] = {}
