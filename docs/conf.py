@@ -49,7 +49,7 @@ root_doc = "index"
 exclude_patterns = ["_build", "_generated", "Thumbs.db", ".DS_Store"]
 
 # Markdown: ":::{note}" fences, definition lists, and anchors for "#section" links.
-myst_enable_extensions = ["colon_fence", "deflist", "fieldlist"]
+myst_enable_extensions = ["attrs_block", "colon_fence", "deflist", "fieldlist", "substitution"]
 myst_heading_anchors = 3
 
 # API reference: signatures carry the type hints, descriptions keep the prose readable.
@@ -57,7 +57,7 @@ autodoc_typehints = "description"
 autodoc_typehints_description_target = "documented_params"
 autodoc_member_order = "bysource"
 autodoc_preserve_defaults = True
-autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_default_options = {"members": True}
 # In docstrings, `name` is a cross-reference to a Python object (resolved relative to the class).
 default_role = "py:obj"
 # nitpicky stays off: typing names such as Buffer (a private Protocol) have no public target.
@@ -66,6 +66,7 @@ nitpicky = False
 html_theme = "furo"
 html_title = f"sseparse {release}"
 html_static_path = ["_static"]
+html_css_files = ["custom.css"]
 html_theme_options = {
     "source_repository": "https://github.com/sseparse/sseparse/",
     "source_branch": "main",
@@ -84,26 +85,37 @@ pygments_dark_style = "monokai"
 #
 # That reads well in ``help()`` but is not valid reStructuredText (a wrapped line looks like an
 # unexpected indentation). Turn each such column block into a definition list.
-_COLUMN = re.compile(r"^(``[^`]+``)\s{2,}(\S.*)$")
+_HEAD = re.compile(r"^(``[^`]+``(?:,\s*``[^`]+``)*)\s+(\S.*)$")
 
 
 def _columns_to_definitions(lines: list[str]) -> list[str]:
+    """Rewrite runs of two or more ````name`` text`` lines (with indented continuations) as definition lists."""
     out: list[str] = []
-    in_block = False
-    for line in lines:
-        match = _COLUMN.match(line)
-        if match:
-            if out and out[-1].strip() and not in_block:
-                out.append("")
-            out.extend([match.group(1), f"    {match.group(2)}"])
-            in_block = True
-        elif in_block and line.startswith(" ") and line.strip():
-            out.append(f"    {line.strip()}")
-        else:
-            if in_block and line.strip():
-                out.append("")
-            in_block = False
-            out.append(line)
+    i = 0
+    while i < len(lines):
+        entries: list[tuple[str, list[str]]] = []
+        j = i
+        while j < len(lines):
+            head = _HEAD.match(lines[j])
+            if head:
+                entries.append((head.group(1), [head.group(2)]))
+            elif entries and lines[j][:1].isspace() and lines[j].strip():
+                entries[-1][1].append(lines[j].strip())
+            else:
+                break
+            j += 1
+        if len(entries) < 2:  # not a column block: keep the line as written
+            out.append(lines[i])
+            i += 1
+            continue
+        if out and out[-1].strip():
+            out.append("")
+        for term, text in entries:
+            out.append(term)
+            out.extend(f"    {part}" for part in text)
+        if j < len(lines) and lines[j].strip():
+            out.append("")
+        i = j
     return out
 
 
@@ -114,7 +126,7 @@ def _process_docstring(_app: Sphinx, _what: str, _name: str, _obj: object, _opti
 # -- pages written by other parts of the project ----------------------------------------------------
 # Every page must be in a toctree (a page that is not is a warning, and warnings fail the build).
 # Pages that are not listed in index.md (for example docs/fuzzing.md, written alongside the code it
-# documents) are appended to a "More" section of the index, so adding a page never breaks the build.
+# documents) are appended to a "More reference" section of the index, so adding a page never breaks the build.
 
 
 def _add_unlisted_pages(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -131,7 +143,7 @@ def _add_unlisted_pages(app: Sphinx, docname: str, source: list[str]) -> None:
         found.append(name)
     if found:
         entries = "\n".join(found)
-        source[0] = f"{text}\n\n```{{toctree}}\n:caption: More\n:maxdepth: 1\n\n{entries}\n```\n"
+        source[0] = f"{text}\n\n```{{toctree}}\n:caption: More reference\n:maxdepth: 1\n\n{entries}\n```\n"
 
 
 # -- generated fragments ---------------------------------------------------------------------------
@@ -169,6 +181,7 @@ def _test_role(
     from docutils import nodes  # noqa: PLC0415 - only needed while building
 
     path, _, test = text.partition("::")
+    test = test.split("[", 1)[0]  # a parametrised id names the same function
     file = ROOT / path
     found = None
     if file.is_file():
@@ -185,9 +198,75 @@ def _test_role(
     return [nodes.reference(rawtext, "", nodes.literal(label, label), refuri=f"{REPOSITORY}/blob/main/{path}{anchor}")], []
 
 
+# {case}`name` links to where the corpus case ``name`` is defined; {cases}`R5` says how many corpus
+# cases carry the tag ``R5``. Both read sseparse/_data/sse-cases.json, so counts never go stale and a
+# case that was renamed is a build warning.
+CORPUS = ROOT / "sseparse" / "_data" / "sse-cases.json"
+CORPUS_SOURCE = "tests/corpus/build_corpus.py"
+
+
+def _corpus() -> list[dict[str, Any]]:
+    import json  # noqa: PLC0415
+
+    return json.loads(CORPUS.read_text(encoding="utf-8")) if CORPUS.is_file() else []
+
+
+def _source_line(needle: str) -> int | None:
+    source = ROOT / CORPUS_SOURCE
+    if not source.is_file():
+        return None
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    return None
+
+
+def _case_role(
+    _name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,  # noqa: ANN401
+    _options: dict[str, Any] | None = None,
+    _content: list[str] | None = None,
+) -> tuple[list[Any], list[Any]]:
+    from docutils import nodes  # noqa: PLC0415
+
+    if not any(case["name"] == text for case in _corpus()):
+        message = inliner.reporter.warning(f"{{case}} role: no corpus case named {text!r} in {CORPUS.name}", line=lineno)
+        return [nodes.literal(rawtext, text)], [message]
+    line = _source_line(f'"{text}"')
+    anchor = f"#L{line}" if line else ""
+    return [nodes.reference(rawtext, "", nodes.literal(text, text), refuri=f"{REPOSITORY}/blob/main/{CORPUS_SOURCE}{anchor}")], []
+
+
+def _cases_role(
+    _name: str,
+    rawtext: str,
+    text: str,
+    lineno: int,
+    inliner: Any,  # noqa: ANN401
+    _options: dict[str, Any] | None = None,
+    _content: list[str] | None = None,
+) -> tuple[list[Any], list[Any]]:
+    from docutils import nodes  # noqa: PLC0415
+
+    count = sum(text in case.get("tags", ()) for case in _corpus())
+    if not count:
+        message = inliner.reporter.warning(f"{{cases}} role: no corpus case is tagged {text!r}", line=lineno)
+        return [nodes.Text(text)], [message]
+    label = f"{count} corpus case{'s' if count != 1 else ''}"
+    return [nodes.reference(rawtext, label, refuri=f"{REPOSITORY}/blob/main/{CORPUS_SOURCE}")], []
+
+
 def _always_reread(_app: Sphinx, env: Any, _added: set[str], _changed: set[str], _removed: set[str]) -> list[str]:  # noqa: ANN401
     """Re-read the pages the hooks above rewrite, so incremental builds see new pages and fragments."""
-    return [name for name in env.found_docs if name == root_doc or "% generated:" in (DOCS / f"{name}.md").read_text("utf-8")]
+    markers = ("% generated:", "{test}", "{case}", "{cases}")
+    return [
+        name
+        for name in env.found_docs
+        if name == root_doc or any(marker in (DOCS / f"{name}.md").read_text("utf-8") for marker in markers)
+    ]
 
 
 def setup(app: Sphinx) -> None:
@@ -197,3 +276,5 @@ def setup(app: Sphinx) -> None:
     app.connect("source-read", _include_generated)
     app.connect("env-get-outdated", _always_reread)
     app.add_role("test", _test_role)
+    app.add_role("case", _case_role)
+    app.add_role("cases", _cases_role)
