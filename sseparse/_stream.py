@@ -15,9 +15,10 @@ Rule 3: errors in the *content* of the stream become `StreamError` subclasses ca
 errors of the *source* (a read error of the HTTP client) propagate unchanged. Items decoded before an
 error are always handed out before the error is raised: nothing received is lost.
 
-The sans-I/O part lives in `_Core`, shared by `Stream` and `AsyncStream`; the two classes only move
-bytes and close things. No asyncio import at module level: `AsyncStream` imports it when it needs a
-timer (``idle_timeout``) or the default reconnect sleep.
+The sans-I/O part lives in `_Core`, shared by `Stream` and `AsyncStream`, and so do the decisions
+around it (`_StreamBase`: reconnect or not, a truncation taken as an end, what to close); the two
+classes only move bytes and close things. No asyncio import at module level: `AsyncStream` imports
+it when it needs a timer (``idle_timeout``) or the default reconnect sleep.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncStream", "Stream"]
 
 T = TypeVar("T")
+G = TypeVar("G")
 
 _READ_SIZE = 64 * 1024
 
@@ -310,17 +312,30 @@ class ReconnectPolicy(Protocol):
 # -- closing things ---------------------------------------------------------------------------------
 
 
-def _close_all(objects: list[Any]) -> None:
-    """Call ``close()`` on each object that has one, each once, all of them even if one raises."""
+def _closers(objects: list[Any], find: Callable[[Any], Any]) -> Iterator[Callable[[], Any]]:
+    """Yield the close function ``find`` picks for each object that has one, each object once."""
     seen: list[int] = []
-    error: BaseException | None = None
     for obj in objects:
         if obj is None or id(obj) in seen:
             continue
         seen.append(id(obj))
-        close = getattr(obj, "close", None)
-        if close is None:
-            continue
+        close = find(obj)
+        if close is not None:
+            yield close
+
+
+def _close_method(obj: Any) -> Any:  # noqa: ANN401
+    return getattr(obj, "close", None)
+
+
+def _aclose_method(obj: Any) -> Any:  # noqa: ANN401
+    return getattr(obj, "aclose", None) or getattr(obj, "close", None)
+
+
+def _close_all(objects: list[Any]) -> None:
+    """Call ``close()`` on each object that has one, each once, all of them even if one raises."""
+    error: BaseException | None = None
+    for close in _closers(objects, _close_method):
         try:
             close()
         except BaseException as exc:  # noqa: BLE001 - re-raised below, after the others are closed
@@ -331,15 +346,8 @@ def _close_all(objects: list[Any]) -> None:
 
 async def _aclose_all(objects: list[Any]) -> None:
     """Like `_close_all`, preferring ``aclose()``; a ``close()`` that returns an awaitable is awaited."""
-    seen: list[int] = []
     error: BaseException | None = None
-    for obj in objects:
-        if obj is None or id(obj) in seen:
-            continue
-        seen.append(id(obj))
-        close = getattr(obj, "aclose", None) or getattr(obj, "close", None)
-        if close is None:
-            continue
+    for close in _closers(objects, _aclose_method):
         try:
             result = close()
             if hasattr(result, "__await__"):
@@ -375,21 +383,14 @@ def _read_file(read: Callable[[int], bytes | None]) -> Iterator[bytes]:
         yield chunk
 
 
-def _finished() -> Generator[Any, None, None]:
-    yield from ()
-
-
-async def _afinished() -> AsyncGenerator[Any, None]:
-    nothing: tuple[Any, ...] = ()
-    for item in nothing:
-        yield item
-
-
 # -- Stream -----------------------------------------------------------------------------------------
 
 
-class _StreamBase(Generic[T]):
-    """What `Stream` and `AsyncStream` share: options, the core, ``result()``, state."""
+class _StreamBase(Generic[T, G]):
+    """What `Stream` and `AsyncStream` share: options, the core, ``result()``, state, decisions.
+
+    ``G`` is the type of the generator that reads the stream (``_run``): sync or async.
+    """
 
     response: Any
     """Whatever was passed as ``response=`` (e.g. the HTTP response, to read its headers); with
@@ -440,21 +441,68 @@ class _StreamBase(Generic[T]):
         """True once the stream was closed (explicitly, by its end, or by an error)."""
         return self._closed
 
+    def __repr__(self) -> str:
+        state = "closed" if self._closed and self._core.stopped else "open"
+        return f"{type(self).__name__}(format={self.format!r}, {state}, attempts={self.attempts})"
+
+    # -- what both drivers decide the same way (they only add the I/O) -----------------------------
+
+    _gen: G | None = None
+
+    def _run(self) -> G:
+        raise NotImplementedError
+
+    def _generator(self) -> G:
+        """Return the generator that reads the stream, made on first use (iteration or close)."""
+        gen = self._gen
+        if gen is None:
+            gen = self._gen = self._run()
+        return gen
+
+    def _new_attempt(self) -> ReconnectPolicy | None:
+        """Count the connection about to be made by the reconnect policy; return it (None: no policy)."""
+        reconnect = self._reconnect
+        if reconnect is not None:
+            self.attempts += 1
+        return reconnect
+
+    def _connect(self, connection: tuple[Any, Any] | None) -> Any:  # noqa: ANN401
+        """Take a connection: ``(source, response)`` from the reconnect policy, or None for the given source.
+
+        Return the source to read; from now on the stream has things to close again.
+        """
+        if connection is not None:
+            self._source, response = connection
+            if response is not None:
+                self.response = response
+        self._closed = False
+        return self._source
+
+    def _end_of_source(self) -> list[Any]:
+        """Flush the core when the source ended; with a reconnect policy a truncation may be retried."""
+        reconnect = self._reconnect
+        return self._core.eof(resumable=reconnect is not None and reconnect.resume, reconnecting=reconnect is not None)
+
     def _retry_wait(self, exc: BaseException) -> float | None:
+        """Seconds to wait before reconnecting after ``exc``; None when it is not retried."""
         reconnect = self._reconnect
         if reconnect is None:
             return None
         return reconnect.retry_wait(exc, self._core, self.attempts)
 
-    def __repr__(self) -> str:
-        state = "closed" if self._closed and self._core.stopped else "open"
-        return f"{type(self).__name__}(format={self.format!r}, {state}, attempts={self.attempts})"
+    def _ends_quietly(self, exc: BaseException) -> bool:
+        """Return True when ``exc``, not retried, is a plain end: a truncation the caller accepts (``allow_truncated``)."""
+        return isinstance(exc, IncompleteStreamError) and self._core.allow_truncated
 
-    def _targets(self) -> list[Any]:
+    def _to_release(self) -> list[Any]:
+        """Mark the stream released; return what to close, in order (nothing when it already was)."""
+        if self._closed:
+            return []
+        self._closed = True
         return [self._iterator, self._source, self.response]
 
 
-class Stream(_StreamBase[T]):
+class Stream(_StreamBase[T, "Generator[T, None, None]"]):
     """Iterate a Server-Sent Events byte stream as typed chunks, events or dicts.
 
     ``source``    an iterable of bytes-likes (httpx ``response.iter_bytes()``, requests
@@ -506,19 +554,11 @@ class Stream(_StreamBase[T]):
 
         def __init__(self, *args: Any, **kwargs: Any) -> None: ...
 
-    _gen: Generator[T, None, None] | None = None
-
     def __iter__(self) -> Iterator[T]:
-        gen = self._gen
-        if gen is None:
-            gen = self._gen = self._run()
-        return gen
+        return self._generator()
 
     def __next__(self) -> T:
-        gen = self._gen
-        if gen is None:
-            gen = self._gen = self._run()
-        return next(gen)
+        return next(self._generator())
 
     def __enter__(self) -> Self:
         return self
@@ -528,33 +568,23 @@ class Stream(_StreamBase[T]):
 
     def close(self) -> None:
         """Stop reading and close the source (and ``response``). Idempotent; safe at any moment."""
-        if self._gen is None:
-            self._gen = _finished()  # iterating a closed stream yields nothing
-        self._gen.close()  # runs the generator's cleanup when it was started
+        # runs the generator's cleanup when it was started; iterating a closed stream yields nothing
+        self._generator().close()
         self._release()
         self._core.finish()
 
     def _release(self) -> None:
-        if not self._closed:
-            self._closed = True
-            _close_all(self._targets())
+        _close_all(self._to_release())
 
     def _open(self) -> Iterator[Buffer]:
         """Connect (the given source first) and return the chunk iterator."""
-        reconnect = self._reconnect
-        if reconnect is not None:
-            self.attempts += 1
-            self._source, response = reconnect.open()
-            if response is not None:
-                self.response = response
-        self._closed = False
-        self._iterator = _sync_chunks(self._source)
+        reconnect = self._new_attempt()
+        source = self._connect(None if reconnect is None else reconnect.open())
+        self._iterator = _sync_chunks(source)
         return self._iterator  # type: ignore[no-any-return]
 
     def _run(self) -> Generator[T, None, None]:
         core = self._core
-        reconnecting = self._reconnect is not None
-        resumable = self._reconnect is not None and self._reconnect.resume
         try:
             while True:
                 try:
@@ -564,14 +594,14 @@ class Stream(_StreamBase[T]):
                             break
                         yield from items
                     else:
-                        items = core.eof(resumable=resumable, reconnecting=reconnecting)
+                        items = self._end_of_source()
                     self._release()
                     yield from items
                     core.raise_error()
                 except Exception as exc:
                     wait = self._retry_wait(exc)
                     if wait is None:
-                        if isinstance(exc, IncompleteStreamError) and core.allow_truncated:
+                        if self._ends_quietly(exc):
                             return  # out of attempts, and the caller takes a truncation as an end
                         raise
                     self._release()
@@ -587,7 +617,7 @@ class Stream(_StreamBase[T]):
 # -- AsyncStream ------------------------------------------------------------------------------------
 
 
-class AsyncStream(_StreamBase[T]):
+class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
     """The async twin of `Stream`: ``async for`` over an async iterable of bytes-likes.
 
     ``source`` is an async iterable (httpx ``response.aiter_bytes()``, aiohttp
@@ -641,20 +671,13 @@ class AsyncStream(_StreamBase[T]):
             super().__init__(source, format, **options)
             self._idle_timeout = idle_timeout
 
-    _gen: AsyncGenerator[T, None] | None = None
     _idle_timeout: float | None = None
 
     def __aiter__(self) -> AsyncIterator[T]:
-        gen = self._gen
-        if gen is None:
-            gen = self._gen = self._run()
-        return gen
+        return self._generator()
 
     async def __anext__(self) -> T:
-        gen = self._gen
-        if gen is None:
-            gen = self._gen = self._run()
-        return await gen.__anext__()
+        return await self._generator().__anext__()
 
     async def __aenter__(self) -> Self:
         return self
@@ -664,28 +687,19 @@ class AsyncStream(_StreamBase[T]):
 
     async def aclose(self) -> None:
         """Stop reading and close the source (and ``response``). Idempotent; safe at any moment."""
-        if self._gen is None:
-            self._gen = _afinished()  # iterating a closed stream yields nothing
-        await self._gen.aclose()
+        # runs the generator's cleanup when it was started; iterating a closed stream yields nothing
+        await self._generator().aclose()
         await self._release()
         self._core.finish()
 
     close = aclose
 
     async def _release(self) -> None:
-        if not self._closed:
-            self._closed = True
-            await _aclose_all(self._targets())
+        await _aclose_all(self._to_release())
 
     async def _open(self) -> AsyncIterator[Buffer]:
-        reconnect = self._reconnect
-        if reconnect is not None:
-            self.attempts += 1
-            self._source, response = await reconnect.aopen()
-            if response is not None:
-                self.response = response
-        self._closed = False
-        source = self._source
+        reconnect = self._new_attempt()
+        source = self._connect(None if reconnect is None else await reconnect.aopen())
         if not hasattr(source, "__aiter__"):
             msg = f"AsyncStream takes an async iterable of byte chunks, not {type(source).__name__}"
             raise TypeError(msg)
@@ -694,8 +708,6 @@ class AsyncStream(_StreamBase[T]):
 
     async def _run(self) -> AsyncGenerator[T, None]:  # noqa: C901
         core = self._core
-        reconnecting = self._reconnect is not None
-        resumable = self._reconnect is not None and self._reconnect.resume
         limit = self._idle_timeout
         try:
             while True:
@@ -705,7 +717,7 @@ class AsyncStream(_StreamBase[T]):
                         try:
                             chunk = await (next_chunk() if limit is None else self._timed(next_chunk, limit))
                         except StopAsyncIteration:
-                            items = core.eof(resumable=resumable, reconnecting=reconnecting)
+                            items = self._end_of_source()
                             break
                         items = core.feed(chunk)
                         if core.stopped:
@@ -719,7 +731,7 @@ class AsyncStream(_StreamBase[T]):
                 except Exception as exc:
                     wait = self._retry_wait(exc)
                     if wait is None:
-                        if isinstance(exc, IncompleteStreamError) and core.allow_truncated:
+                        if self._ends_quietly(exc):
                             return
                         raise
                     await self._release()

@@ -624,6 +624,93 @@ class BaseAccumulator:
     def _base_details(self) -> dict[str, Any]:
         return {"events_after_end": self._after_end} if self._after_end else {}
 
+    def _snapshot(  # noqa: PLR0913
+        self,
+        *,
+        text: str,
+        reasoning: str,
+        tool_calls: list[ToolCall],
+        finish_reason: str | None,
+        usage: dict[str, Any] | None,
+        choices: list[Choice],
+        final: dict[str, Any],
+        details: dict[str, Any],
+    ) -> AccumulatedResult:
+        """Build the result; ``format``, ``end``, ``error`` and the merge notes are the accumulator's own."""
+        return AccumulatedResult(
+            format=self.format,
+            end=self.end,
+            text=text,
+            reasoning=reasoning,
+            tool_calls=tool_calls,
+            finish_reason=finish_reason,
+            usage=usage,
+            error=self._error,
+            choices=choices,
+            final=final,
+            merge_notes=list(self._notes),
+            details=details,
+        )
+
+    def _single_choice_result(  # noqa: PLR0913
+        self,
+        *,
+        role: str | None,
+        text: str,
+        has_text: bool,
+        reasoning: str,
+        tool_calls: list[ToolCall],
+        finish_reason: str | None,
+        usage: dict[str, Any] | None,
+        final: dict[str, Any],
+        details: dict[str, Any],
+    ) -> AccumulatedResult:
+        """Build the result of a format with one answer: its `Choice` 0 repeats the top-level fields.
+
+        ``has_text``: text content was sent at all (the choice's ``content`` is None otherwise).
+        """
+        choice = Choice(
+            0,
+            role=role,
+            content=text if has_text else None,
+            reasoning=reasoning,
+            tool_calls=tool_calls,
+            finish_reason=finish_reason,
+        )
+        return self._snapshot(
+            text=text,
+            reasoning=reasoning,
+            tool_calls=tool_calls,
+            finish_reason=finish_reason,
+            usage=usage,
+            choices=[choice],
+            final=final,
+            details=details,
+        )
+
+    def _choices_result(
+        self, choices: list[Choice], *, usage: dict[str, Any] | None, final: dict[str, Any], details: dict[str, Any]
+    ) -> AccumulatedResult:
+        """Build the result of a format with several choices: the top-level fields are those of choice 0.
+
+        Choice 0 only, never another one (none when choice 0 never arrived). A legacy
+        ``function_call`` in its ``extra`` (OpenAI Chat) counts as its last tool call.
+        """
+        first = next((choice for choice in choices if choice.index == 0), None)
+        tool_calls = list(first.tool_calls) if first is not None else []
+        if first is not None and "function_call" in first.extra:
+            tool_calls.append(first.extra["function_call"])
+        return self._snapshot(
+            text=first.text if first is not None else "",
+            reasoning=first.reasoning if first is not None else "",
+            tool_calls=tool_calls,
+            finish_reason=first.finish_reason if first is not None else None,
+            usage=usage,
+            choices=choices,
+            final=final,
+            details=details,
+        )
+
 
 def error_from_payload(payload: Any) -> StreamErrorInfo:  # noqa: ANN401
     """Build a `StreamErrorInfo` from ``{"error": {...}}``, Responses ``{"type": "error", ...}`` or a bare string."""

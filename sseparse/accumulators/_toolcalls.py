@@ -21,12 +21,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sseparse.accumulators._base import ToolCall
+from sseparse.accumulators._base import ToolCall, ToolCallFinished
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
-__all__ = ["CallBuilder", "Fragments", "ToolCallTracker"]
+    from sseparse.accumulators._base import Update
+
+__all__ = ["CallBuilder", "Fragments", "ToolCallTracker", "finish_calls"]
 
 NOTE_INDEX_REUSED = "index reused by a different id: opened a new call"
 NOTE_MISSING_INDEX = "missing index: assigned the next position"
@@ -115,6 +117,15 @@ class CallBuilder:
         if self.value is not None:
             return ToolCall(self.index, self.id, self.name, self.arguments, type=self.type, done=self.done, value=self.value)
         return ToolCall(self.index, self.id, self.name, self.arguments, type=self.type, done=self.done)
+
+
+def finish_calls(calls: Iterable[CallBuilder], choice: int, out: list[Update] | None) -> None:
+    """Mark every unfinished call done (the choice finished), each reported as `ToolCallFinished`."""
+    for call in calls:
+        if not call.done:
+            call.done = True
+            if out is not None:
+                out.append(ToolCallFinished(call.snapshot(), choice))
 
 
 def _is_json(text: str) -> bool:

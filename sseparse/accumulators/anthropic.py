@@ -19,7 +19,6 @@ from typing import Any
 from sseparse.accumulators._base import (
     AccumulatedResult,
     BaseAccumulator,
-    Choice,
     FinishUpdate,
     ReasoningDelta,
     ResetUpdate,
@@ -259,27 +258,15 @@ class AnthropicAccumulator(BaseAccumulator):
         if self._restarts:
             details["restarts"] = self._restarts
         stop_reason = final.get("stop_reason")
-        return AccumulatedResult(
-            format=self.format,
-            end=self._end,
+        return self._single_choice_result(
+            role=final["role"],
             text=text,
+            has_text=any(b.type == "text" for b in blocks),
             reasoning=reasoning,
             tool_calls=calls,
             finish_reason=stop_reason,
             usage=self._usage,
-            error=self._error,
-            choices=[
-                Choice(
-                    0,
-                    role=final["role"],
-                    content=text if any(b.type == "text" for b in blocks) else None,
-                    reasoning=reasoning,
-                    tool_calls=calls,
-                    finish_reason=stop_reason,
-                )
-            ],
             final=final,
-            merge_notes=list(self._notes),
             details=details,
         )
 

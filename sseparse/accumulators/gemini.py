@@ -34,7 +34,7 @@ from sseparse.accumulators._base import (
     Update,
     UsageUpdate,
 )
-from sseparse.accumulators._toolcalls import CallBuilder, Fragments
+from sseparse.accumulators._toolcalls import CallBuilder, Fragments, finish_calls
 
 __all__ = ["GeminiAccumulator"]
 
@@ -115,7 +115,7 @@ class GeminiAccumulator(BaseAccumulator):
                 if isinstance(candidate, dict):
                     self._candidate(candidate, out)
 
-    def _candidate(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912
+    def _candidate(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901
         index = payload.get("index", 0)
         if not isinstance(index, int):
             index = 0
@@ -139,11 +139,7 @@ class GeminiAccumulator(BaseAccumulator):
         if isinstance(finish, str):
             state.finish_reason = finish
             self._close_call(state, out)
-            for call in state.calls:
-                if not call.done:
-                    call.done = True
-                    if out is not None:
-                        out.append(ToolCallFinished(call.snapshot(), index))
+            finish_calls(state.calls, index, out)
             if out is not None:
                 out.append(FinishUpdate(finish, index))
 
@@ -168,20 +164,15 @@ class GeminiAccumulator(BaseAccumulator):
         if text and out is not None:
             out.append(ReasoningDelta(text, state.index) if thought else TextDelta(text, state.index))
 
-    def _function_call(  # noqa: C901, PLR0912
+    def _function_call(
         self, state: _Candidate, part: dict[str, Any], function_call: dict[str, Any], out: list[Update] | None
     ) -> None:
         open_call = state.open_call
         if open_call is not None:
-            partial = function_call.get("partialArgs")
-            if isinstance(partial, list):
-                for entry in partial:
-                    if isinstance(entry, dict):
-                        self._partial_arg(state, open_call, entry)
-                if not function_call.get("name"):
-                    if function_call.get("willContinue") is False:
-                        self._close_call(state, out)
-                    return
+            if self._partial_args(state, open_call, function_call) and not function_call.get("name"):
+                if function_call.get("willContinue") is False:
+                    self._close_call(state, out)
+                return
             if not function_call.get("name"):  # the empty functionCall that ends a streamed call
                 self._close_call(state, out)
                 return
@@ -202,19 +193,20 @@ class GeminiAccumulator(BaseAccumulator):
             call.extra["streamed"] = True
             stored["functionCall"].pop("willContinue", None)
             state.open_call = call
-            partial = function_call.get("partialArgs")
-            if isinstance(partial, list):
-                for entry in partial:
-                    if isinstance(entry, dict):
-                        self._partial_arg(state, call, entry)
+            self._partial_args(state, call, function_call)
             return
         call.value = args if args is not None else {}
-        text = json.dumps(call.value, ensure_ascii=False, separators=(",", ":"))
-        call.args.append(text)
-        call.done = True
-        if out is not None:
-            out.append(ToolCallArgumentsDelta(call.index, text, state.index))
-            out.append(ToolCallFinished(call.snapshot(), state.index))
+        _finish_call(state, call, out)
+
+    def _partial_args(self, state: _Candidate, call: CallBuilder, function_call: dict[str, Any]) -> bool:
+        """Apply the ``partialArgs`` entries of ``function_call`` to ``call``; False when it has no such list."""
+        partial = function_call.get("partialArgs")
+        if not isinstance(partial, list):
+            return False
+        for entry in partial:
+            if isinstance(entry, dict):
+                self._partial_arg(state, call, entry)
+        return True
 
     @staticmethod
     def _partial_arg(state: _Candidate, call: CallBuilder, entry: dict[str, Any]) -> None:
@@ -246,12 +238,7 @@ class GeminiAccumulator(BaseAccumulator):
             return
         _flush_string(state, call)
         state.open_call = None
-        text = json.dumps(call.value, ensure_ascii=False, separators=(",", ":"))
-        call.args.set(text)
-        call.done = True
-        if out is not None:
-            out.append(ToolCallArgumentsDelta(call.index, text, state.index))
-            out.append(ToolCallFinished(call.snapshot(), state.index))
+        _finish_call(state, call, out)
 
     # -- snapshot -----------------------------------------------------------------------------------
 
@@ -298,21 +285,7 @@ class GeminiAccumulator(BaseAccumulator):
         if self._usage is not None:
             final["usageMetadata"] = self._usage
         final.update(self._top)
-        first = next((choice for choice in choices if choice.index == 0), None)  # choice 0, never another one
-        return AccumulatedResult(
-            format=self.format,
-            end=self.end,
-            text=first.text if first is not None else "",
-            reasoning=first.reasoning if first is not None else "",
-            tool_calls=list(first.tool_calls) if first is not None else [],
-            finish_reason=first.finish_reason if first is not None else None,
-            usage=self._usage,
-            error=self._error,
-            choices=choices,
-            final=final,
-            merge_notes=list(self._notes),
-            details=self._base_details(),
-        )
+        return self._choices_result(choices, usage=self._usage, final=final, details=self._base_details())
 
     @staticmethod
     def _call_snapshot(state: _Candidate, call: CallBuilder) -> Any:  # noqa: ANN401
@@ -322,11 +295,26 @@ class GeminiAccumulator(BaseAccumulator):
                 call.index,
                 call.id,
                 call.name,
-                json.dumps(value, ensure_ascii=False, separators=(",", ":")),
+                _compact_json(value),
                 type=call.type,
                 value=value,
             )
         return call.snapshot()
+
+
+def _compact_json(value: Any) -> str:  # noqa: ANN401
+    """Return the arguments text of a call whose arguments arrive parsed: compact JSON, non-ASCII kept."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _finish_call(state: _Candidate, call: CallBuilder, out: list[Update] | None) -> None:
+    """Finish a call whose arguments are complete in ``call.value``: its text is that value as JSON."""
+    text = _compact_json(call.value)
+    call.args.set(text)
+    call.done = True
+    if out is not None:
+        out.append(ToolCallArgumentsDelta(call.index, text, state.index))
+        out.append(ToolCallFinished(call.snapshot(), state.index))
 
 
 def _flush_string(state: _Candidate, call: CallBuilder) -> None:

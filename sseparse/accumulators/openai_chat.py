@@ -29,12 +29,11 @@ from sseparse.accumulators._base import (
     ReasoningDelta,
     TextDelta,
     ToolCallArgumentsDelta,
-    ToolCallFinished,
     ToolCallStarted,
     Update,
     UsageUpdate,
 )
-from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker
+from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker, finish_calls
 
 if TYPE_CHECKING:
     from sseparse._events import ServerSentEvent
@@ -280,11 +279,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
     def _finish_choice_calls(self, state: _ChoiceState, out: list[Update] | None) -> None:
         calls = state.tracker.calls if state.function_call is None else [*state.tracker.calls, state.function_call]
-        for call in calls:
-            if not call.done:
-                call.done = True
-                if out is not None:
-                    out.append(ToolCallFinished(call.snapshot(), state.index))
+        finish_calls(calls, state.index, out)
 
     def _finish_calls(self, out: list[Update] | None) -> None:
         for state in self._choices.values():
@@ -319,24 +314,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
             details["prompt_filter_results"] = self._prompt_filters
         if any_filtered or self._prompt_filters:
             details["any_filtered"] = any_filtered or _filtered(self._prompt_filters)
-        first = next((choice for choice in choices if choice.index == 0), None)  # choice 0, never another one
-        tool_calls = list(first.tool_calls) if first is not None else []
-        if first is not None and "function_call" in first.extra:
-            tool_calls.append(first.extra["function_call"])
-        return AccumulatedResult(
-            format=self.format,
-            end=self._end,
-            text=first.text if first is not None else "",
-            reasoning=first.reasoning if first is not None else "",
-            tool_calls=tool_calls,
-            finish_reason=first.finish_reason if first is not None else None,
-            usage=self._usage,
-            error=self._error,
-            choices=choices,
-            final=final,
-            merge_notes=list(self._notes),
-            details=details,
-        )
+        return self._choices_result(choices, usage=self._usage, final=final, details=details)
 
     def _snapshot_choice(self, state: _ChoiceState) -> tuple[Choice, dict[str, Any]]:
         content = state.content.value() if state.content.seen else None

@@ -19,7 +19,6 @@ from typing import Any
 from sseparse.accumulators._base import (
     AccumulatedResult,
     BaseAccumulator,
-    Choice,
     FinishUpdate,
     ReasoningDelta,
     TextDelta,
@@ -316,27 +315,15 @@ class OpenAIResponsesAccumulator(BaseAccumulator):
         text = "".join(text_parts)
         reasoning = "\n\n".join(r for r in reasoning_parts if r)
         finish_reason = _finish_reason(terminal) if terminal is not None else None
-        return AccumulatedResult(
-            format=self.format,
-            end=self._end,
+        return self._single_choice_result(
+            role="assistant",
             text=text,
+            has_text=bool(text_parts),
             reasoning=reasoning,
             tool_calls=calls,
             finish_reason=finish_reason,
             usage=usage,
-            error=self._error,
-            choices=[
-                Choice(
-                    0,
-                    role="assistant",
-                    content=text if text_parts else None,
-                    reasoning=reasoning,
-                    tool_calls=calls,
-                    finish_reason=finish_reason,
-                )
-            ],
             final=final,
-            merge_notes=list(self._notes),
             details=details,
         )
 

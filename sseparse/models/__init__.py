@@ -39,19 +39,19 @@ _FINALS: dict[str, type[Model]] = {
 
 def chunk_model(format: str) -> type[Model]:  # noqa: A002
     """Return the model of one streamed chunk/event of ``format``."""
-    try:
-        return _CHUNKS[format]
-    except KeyError:
-        msg = f"no chunk model for format {format!r}; known: {', '.join(_CHUNKS)}"
-        raise ValueError(msg) from None
+    return _model(_CHUNKS, "chunk", format)
 
 
 def final_model(format: str) -> type[Model]:  # noqa: A002
     """Return the model of the final object of ``format``."""
+    return _model(_FINALS, "final", format)
+
+
+def _model(models: dict[str, type[Model]], kind: str, format: str) -> type[Model]:  # noqa: A002
     try:
-        return _FINALS[format]
+        return models[format]
     except KeyError:
-        msg = f"no final model for format {format!r}; known: {', '.join(_FINALS)}"
+        msg = f"no {kind} model for format {format!r}; known: {', '.join(models)}"
         raise ValueError(msg) from None
 
 
