@@ -97,3 +97,46 @@ def test_adapter_reads_the_corpus_right(name: str) -> None:
     for pattern in _corpus.PATTERNS:
         chunks = _corpus.reads(pattern, _corpus.SMOKE_EVENTS)
         assert DECODERS[name].pairs(DECODERS[name].decode(chunks)) == expected, pattern
+
+
+SCALING_LINE_SIZES = (1 << 20, 1 << 21, 1 << 22, 1 << 23, 1 << 24)  # 1..16 MiB
+SCALING_EVENTS = (2_500, 5_000, 10_000, 20_000)
+
+
+@pytest.mark.parametrize("size", SCALING_LINE_SIZES)
+@pytest.mark.parametrize("name", LINEAR_LONG_LINE)
+def test_scaling_long_line(benchmark: Any, name: str, size: int) -> None:
+    """Cost against size: one ``data:`` line of 1..16 MiB in 256-byte reads (linear: slope 1 on log-log)."""
+    decoder = DECODERS[name]
+    if benchmark.disabled:
+        size //= 64
+    chunks = _corpus.long_line_reads(size)
+    _describe(benchmark, "scaling, long line in 256 B reads", decoder=name, pattern="scale-line", events=1, bytes=size, size=size)
+
+    result = benchmark(decoder.decode, chunks)
+
+    [(_, data)] = decoder.pairs(result)
+    assert len(data) == size
+
+
+@pytest.mark.parametrize("events", SCALING_EVENTS)
+def test_scaling_corpus_network_reads(benchmark: Any, events: int) -> None:
+    """Cost against size: sseparse on the first 2,500..20,000 corpus chunks in network reads."""
+    decoder = DECODERS["sseparse"]
+    if benchmark.disabled:
+        events //= 50
+    chunks = _corpus.reads("network", events)
+    size = sum(map(len, chunks))
+    _describe(
+        benchmark,
+        "scaling, corpus in network reads",
+        decoder="sseparse",
+        pattern="scale-corpus",
+        events=events,
+        bytes=size,
+        size=size,
+    )
+
+    result = benchmark(decoder.decode, chunks)
+
+    assert len(result) == events
