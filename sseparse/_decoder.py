@@ -219,7 +219,7 @@ class SSEDecoder:
         return self._process(lines)
 
     def close(self) -> list[ServerSentEvent]:
-        """End the stream and return the events that completes (normally none: R6 discards the rest).
+        """End the stream and return the events this completes (normally none: R6 discards the rest).
 
         Sets ``incomplete`` when an unfinished event or line was discarded. With
         ``dispatch_incomplete=True`` the unfinished event is dispatched and returned instead.
