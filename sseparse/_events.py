@@ -12,7 +12,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Diagnostic", "DiagnosticKind", "ServerSentEvent"]
+__all__ = ["KINDS", "Diagnostic", "ServerSentEvent"]
 
 
 class ServerSentEvent:
@@ -74,7 +74,6 @@ class ServerSentEvent:
 
 
 # The kinds of `Diagnostic`, as plain strings so they serialise and compare without an enum import.
-DiagnosticKind = str
 KINDS: dict[str, str] = {
     "invalid-utf8": "bytes that are not valid UTF-8 were replaced with U+FFFD (R3)",
     "misplaced-bom": "a byte order mark after the start of the stream is content, not a BOM (R2)",

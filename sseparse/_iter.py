@@ -10,7 +10,7 @@ from sseparse._decoder import SSEDecoder
 # `typing` costs milliseconds at import; type checkers treat this name as always true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+    from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
     from typing import Any, Protocol
 
     from sseparse._events import ServerSentEvent
@@ -36,15 +36,27 @@ def parse(data: Buffer, **options: Any) -> list[ServerSentEvent]:  # noqa: ANN40
     return events
 
 
-def _chunks(source: Iterable[Buffer] | _Readable) -> Iterator[Buffer]:
+def byte_chunks(source: Iterable[Buffer] | _Readable, caller: str, hint: str = "") -> Iterator[Buffer]:
+    """Return an iterator of byte chunks over an iterable of bytes-likes or a binary file object.
+
+    Raises `TypeError` at once for a single ``str`` or bytes-like, which would be iterated as
+    characters or ints. A file is read with ``read1`` when it has one, so pipes and sockets hand on
+    bytes as soon as they arrive. ``caller`` and ``hint`` make the error messages name the API used.
+    """
+    if isinstance(source, (str, bytes, bytearray, memoryview)):
+        msg = f"{caller} takes an iterable of byte chunks or a binary file, not a single str or bytes object{hint}"
+        raise TypeError(msg)
     read = getattr(source, "read1", None) or getattr(source, "read", None)
     if read is None:
-        yield from source  # type: ignore[misc]
-        return
+        return iter(source)  # type: ignore[arg-type]
+    return _read_file(read, caller)
+
+
+def _read_file(read: Callable[[int], bytes | None], caller: str) -> Iterator[bytes]:
     while True:
         chunk = read(READ_SIZE)
-        if chunk is None:  # "no data yet" from a non-blocking file: waiting is the caller's job
-            msg = "the file is non-blocking and had no data ready; iterate a blocking file, or feed SSEDecoder yourself"
+        if chunk is None:  # "no data yet" from a non-blocking file: spinning here would burn a core
+            msg = f"the file is non-blocking and had no data ready; give {caller} a blocking file or an iterable of chunks"
             raise BlockingIOError(msg)
         if not chunk:  # end of file
             return
@@ -56,14 +68,15 @@ def iter_events(source: Iterable[Buffer] | _Readable, **options: Any) -> Iterato
 
     A file is read with ``read1`` when it has one, so pipes and sockets yield events as soon as they
     arrive. At the end the decoder is closed (R6: an unfinished last event is discarded unless
-    ``dispatch_incomplete=True``).
+    ``dispatch_incomplete=True``). A wrong ``source`` or option raises here, not at the first event.
     """
-    if isinstance(source, (str, bytes, bytearray, memoryview)):
-        msg = "iter_events() takes an iterable of byte chunks or a binary file; use parse() for one bytes object"
-        raise TypeError(msg)
-    decoder = SSEDecoder(**options)
+    chunks = byte_chunks(source, "iter_events()", "; use parse() for one bytes object")
+    return _decoded(chunks, SSEDecoder(**options))
+
+
+def _decoded(chunks: Iterator[Buffer], decoder: SSEDecoder) -> Iterator[ServerSentEvent]:
     feed = decoder.feed
-    for chunk in _chunks(source):
+    for chunk in chunks:
         yield from feed(chunk)
     yield from decoder.close()
 

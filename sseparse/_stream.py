@@ -35,6 +35,7 @@ from sseparse._errors import (
     StreamTimeoutError,
 )
 from sseparse._events import ServerSentEvent
+from sseparse._iter import byte_chunks
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
@@ -48,7 +49,6 @@ __all__ = ["AsyncStream", "Stream"]
 T = TypeVar("T")
 G = TypeVar("G")
 
-_READ_SIZE = 64 * 1024
 
 # Events that carry nothing for the caller and are skipped (the accumulator still sees them).
 _SKIP_EVENTS: dict[str, frozenset[str]] = {"anthropic-messages": frozenset({"ping"})}
@@ -360,27 +360,10 @@ async def _aclose_all(objects: list[Any]) -> None:
 
 def _sync_chunks(source: Any) -> Iterator[Buffer]:  # noqa: ANN401
     """Return an iterator of byte chunks over an iterable of bytes-likes or a binary file object."""
-    if isinstance(source, (str, bytes, bytearray, memoryview)):
-        msg = "Stream takes an iterable of byte chunks or a binary file, not a single str or bytes object"
+    if hasattr(source, "__aiter__") and not hasattr(source, "__iter__") and not hasattr(source, "read"):
+        msg = f"{type(source).__name__} is an async iterable: use AsyncStream (async for) to read it"
         raise TypeError(msg)
-    read = getattr(source, "read1", None) or getattr(source, "read", None)
-    if read is None:
-        if hasattr(source, "__aiter__") and not hasattr(source, "__iter__"):
-            msg = f"{type(source).__name__} is an async iterable: use AsyncStream (async for) to read it"
-            raise TypeError(msg)
-        return iter(source)
-    return _read_file(read)
-
-
-def _read_file(read: Callable[[int], bytes | None]) -> Iterator[bytes]:
-    while True:
-        chunk = read(_READ_SIZE)
-        if chunk is None:  # "no data yet" from a non-blocking file: spinning here would burn a core
-            msg = "the file is non-blocking and had no data ready; give Stream a blocking file or an iterable of chunks"
-            raise BlockingIOError(msg)
-        if not chunk:
-            return
-        yield chunk
+    return byte_chunks(source, "Stream")
 
 
 # -- Stream -----------------------------------------------------------------------------------------

@@ -176,3 +176,20 @@ def test_aiter_events_refuses_a_sync_iterable() -> None:
 
     with pytest.raises(TypeError, match="list"):
         asyncio.run(run())
+
+
+def test_iter_events_refuses_a_wrong_source_when_called_not_at_the_first_event() -> None:
+    """The TypeError comes from the call itself, before anything is iterated."""
+    with pytest.raises(TypeError, match="parse"):
+        iter_events(b"data: a\n\n")  # type: ignore[arg-type]
+
+
+def test_iter_events_and_stream_share_the_non_blocking_file_error() -> None:
+    """A non-blocking file with no data gives BlockingIOError naming the API that read it."""
+
+    class NoData:
+        def read(self, size: int = -1, /) -> bytes | None:
+            return None
+
+    with pytest.raises(BlockingIOError, match="iter_events"):
+        list(iter_events(NoData()))
