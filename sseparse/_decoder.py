@@ -21,8 +21,10 @@ The test-suite runs every conformance case through both.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from sseparse._errors import DecoderClosedError, EventTooLargeError
-from sseparse._events import Diagnostic, ServerSentEvent
+from sseparse._events import Diagnostic, new_event
 from sseparse._lines import CR, CRLF, LF, LineSplitter
 
 # `typing` costs milliseconds at import; type checkers treat this name as always true.
@@ -30,6 +32,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from sseparse._events import ServerSentEvent
     from sseparse._typing import Buffer
 
 __all__ = ["SSEDecoder"]
@@ -38,12 +41,24 @@ BOM = b"\xef\xbb\xbf"
 # Above this many bytes, a chunk without CR is split with `bytes.split` (memchr) rather than
 # `bytes.splitlines` (a byte loop). Measured crossover on CPython 3.11: a few hundred bytes.
 _LONG_CHUNK = 512
+# Endless, so one shared iterator of each serves every zip() below.
+_MESSAGE = repeat("message")
+_NONE = repeat(None)
 _EOL_NAMES = {LF: "LF", CRLF: "CRLF", CR: "CR"}
 _FIELDS = ("data", "event", "id", "retry")
 
 # No limit by default: both LLM SDKs buffer whole events without a cap, and a cap that is too small
 # silently breaks large tool-call payloads. eventsource-parser's maxBufferSize is opt-in too.
 DEFAULT_MAX_EVENT_SIZE: int | None = None
+
+
+def _redecode_non_ascii(values: list[str]) -> None:
+    """Replace each Latin-1-decoded value that is not ASCII by its UTF-8 decoding (U+FFFD for bad bytes)."""
+    ascii_flags = list(map(str.isascii, values))
+    i = -1
+    for _ in range(ascii_flags.count(False)):
+        i = ascii_flags.index(False, i + 1)
+        values[i] = values[i].encode("latin-1").decode("utf-8", "replace")
 
 
 class SSEDecoder:
@@ -172,7 +187,7 @@ class SSEDecoder:
 
     # -- public API ---------------------------------------------------------------------------------
 
-    def feed(self, data: Buffer) -> list[ServerSentEvent]:  # noqa: C901 - the hot path, inlined on purpose
+    def feed(self, data: Buffer) -> list[ServerSentEvent]:  # noqa: C901, PLR0912 - the hot path, inlined on purpose
         """Decode the next chunk and return the events it completed (possibly none).
 
         An event is returned as soon as the first byte of its terminating blank line arrives.
@@ -189,12 +204,17 @@ class SSEDecoder:
             if 10 not in value and 13 not in value:
                 # Exactly one whole event of one data line, nothing else pending (one read per event,
                 # the most common shape of LLM streams): what `_process` would do, minus the splitting.
-                return [ServerSentEvent("message", value.decode("utf-8", "replace"), self.last_event_id, None)]
+                return [new_event(("message", value.decode("utf-8", "replace"), self.last_event_id, None))]
         # `LineSplitter.feed`, inlined: a call per chunk is a large share of the cost of small reads.
         # The chunk holds at least one line end from here on.
         if len(data) > _LONG_CHUNK and 13 not in data:
-            # A long LF-only chunk: `split` finds LFs with memchr, much faster than the byte loop
-            # of `splitlines` once a chunk holds many lines.
+            end = data.rfind(b"\n\n") + 2  # type: ignore[attr-defined,unused-ignore]
+            if end > 1 and not self._data and not self._in_block:
+                run = self._feed_run(data, end)  # type: ignore[arg-type,unused-ignore]
+                if run is not None:
+                    return run
+            # A long LF-only chunk that is not a run: `split` compares each byte with LF, much
+            # faster than the line-break tests `splitlines` makes per byte once a chunk holds many lines.
             lines: list[bytes] = data.split(b"\n")  # type: ignore[attr-defined,unused-ignore]
             tail = lines.pop()  # after the last LF: the start of an unfinished line, or b""
         else:
@@ -217,6 +237,46 @@ class SSEDecoder:
         if tail:
             pending += tail
         return self._process(lines)
+
+    def _feed_run(self, data: bytes, end: int) -> list[ServerSentEvent] | None:
+        """Decode a run of ``data: VALUE`` blocks in one go, or return None (nothing done) if this is not one.
+
+        ``data`` holds no CR, ``data[:end]`` ends with a blank line and no event is pending, so the
+        run (the pending line, then ``data[:end]``) starts a block. When every block of the run is
+        one ``data: `` line (OpenAI-style streams), one split finds all the values.
+        """
+        pending = self._pending
+        if pending:
+            if (pending[:6] + data[:6])[:6] != b"data: ":
+                return None
+            run = b"".join((pending, data[:end]))
+        else:
+            run = data[:end]
+            if run[:6] != b"data: ":
+                return None
+        # Latin-1 maps each byte to one character, so the text splits exactly where the bytes do,
+        # and an ASCII value comes out as it would from UTF-8 (R3: LF and ":" are ASCII, so a value
+        # decoded alone is what decoding the whole stream gives).
+        values = run.decode("latin-1").split("\n\ndata: ")
+        values[0] = values[0][6:]
+        values[-1] = values[-1][:-2]
+        joined = "".join(values)
+        if "\n" in joined:  # a value with an LF: some block has another line
+            return None
+        if not joined.isascii():
+            _redecode_non_ascii(values)
+        if pending:
+            self._splitter.scanned += len(pending)
+            pending.clear()
+        events = list(map(new_event, zip(_MESSAGE, values, repeat(self.last_event_id), _NONE)))
+        tail = data[end:]
+        if tail:
+            if 10 in tail:  # field lines of the next block
+                lines = tail.split(b"\n")
+                tail = lines.pop()
+                events += self._process(lines)
+            pending += tail
+        return events
 
     def close(self) -> list[ServerSentEvent]:
         """End the stream and return the events this completes (normally none: R6 discards the rest).
@@ -307,11 +367,11 @@ class SSEDecoder:
                     # R12.3: the data buffer is the values joined by LF, minus one trailing LF.
                     data = b"\n".join(parts).decode("utf-8", "replace")
                     parts.clear()
-                    events.append(ServerSentEvent(event_type, data, event_id, retry))
+                    events.append(new_event((event_type, data, event_id, retry)))
             elif parts:
                 data = b"\n".join(parts).decode("utf-8", "replace")
                 parts.clear()
-                events.append(ServerSentEvent("message", data, self.last_event_id, None))
+                events.append(new_event(("message", data, self.last_event_id, None)))
         return events
 
     def _field(self, line: bytes) -> None:

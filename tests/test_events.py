@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import decimal
+import pickle
 
 import pytest
 
 from sseparse import ServerSentEvent
+from sseparse._events import new_event
 
 
 def test_defaults_are_those_of_a_plain_message() -> None:
@@ -26,15 +29,46 @@ def test_equality_compares_all_four_fields() -> None:
 
 
 def test_events_do_not_equal_tuples_or_dicts() -> None:
-    """Equality is by type too."""
-    assert ServerSentEvent("e", "d", "1", 5) != ("e", "d", "1", 5)
+    """Equality is by type too: an event is a tuple subclass, yet never equals a plain tuple."""
+    event = ServerSentEvent("e", "d", "1", 5)
+    assert event != ("e", "d", "1", 5)
+    assert event != ("e", "d", "1", 5)
+    assert not event == ("e", "d", "1", 5)  # noqa: SIM201 - both operators are defined
     assert ServerSentEvent() != {"event": "message"}
 
 
-def test_events_are_not_hashable() -> None:
-    """Mutable slots: equality by value, so no hash."""
-    with pytest.raises(TypeError):
-        hash(ServerSentEvent())
+def test_events_are_immutable_and_hashable() -> None:
+    """Events are values: fields cannot be set, and equal events hash alike (usable in sets and as keys)."""
+    event = ServerSentEvent("e", "d", "1", 5)
+    with pytest.raises(AttributeError):
+        event.data = "x"  # type: ignore[misc]
+    assert hash(event) == hash(ServerSentEvent(event="e", data="d", id="1", retry=5))
+    assert {event, ServerSentEvent("e", "d", "1", 5), ServerSentEvent()} == {event, ServerSentEvent()}
+
+
+def test_events_unpack_and_match_like_named_tuples() -> None:
+    """An event unpacks as (event, data, id, retry) and supports positional class patterns."""
+    event = ServerSentEvent("e", "d", "1", 5)
+    assert tuple(event) == ("e", "d", "1", 5)
+    match event:
+        case ServerSentEvent(kind, data, id_, retry):
+            assert (kind, data, id_, retry) == ("e", "d", "1", 5)
+        case _:  # pragma: no cover - the pattern above must match
+            pytest.fail("an event did not match its own class pattern")
+
+
+def test_events_pickle_and_copy_as_equal_events() -> None:
+    """pickle and copy give back an equal ServerSentEvent (not a plain tuple)."""
+    event = ServerSentEvent("e", "d", "1", 5)
+    for clone in (pickle.loads(pickle.dumps(event)), copy.copy(event), copy.deepcopy(event)):
+        assert clone.__class__ is ServerSentEvent
+        assert clone == event
+
+
+def test_the_decoders_constructor_builds_the_same_events() -> None:
+    """new_event (the decoder's C-level constructor) and the keyword constructor agree."""
+    assert new_event(("e", "d", "1", 5)) == ServerSentEvent("e", "d", "1", 5)
+    assert new_event(("message", "", "", None)) == ServerSentEvent()
 
 
 @pytest.mark.parametrize(

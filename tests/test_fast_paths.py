@@ -10,12 +10,16 @@ the long-chunk threshold, and require identical events and connection state.
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sseparse
 from sseparse._decoder import _LONG_CHUNK
+
+if TYPE_CHECKING:
+    import pytest
 
 LINE_ENDS = [b"\n", b"\r\n", b"\r"]
 
@@ -92,3 +96,129 @@ def test_long_chunk_with_a_cr_takes_the_cr_aware_split() -> None:
     """A long chunk containing CR is split on CR, LF and CRLF, never on LF alone."""
     body = b"data: " + b"x" * _LONG_CHUNK + b"\r\rdata: y\r\n\r\n"
     assert [e.data for e in sseparse.parse(body)] == ["x" * _LONG_CHUNK, "y"]
+
+
+# -- runs of one-line data blocks (`SSEDecoder._feed_run`) ------------------------------------------
+
+_VALUE_BYTES = [b"a", b"{", b'"', b":", b" ", b"\xc3\xa9", b"\xf0\x9f\x99\x82", b"\xff", b"\xe2\x82", b"\x00"]
+
+
+def _run_stream(rng: random.Random, n_events: int) -> bytes:
+    """Mostly ``data: VALUE`` blocks (short, so many fit in one chunk), now and then something else."""
+    out: list[bytes] = []
+    for i in range(n_events):
+        value = b"".join(rng.choice(_VALUE_BYTES) for _ in range(rng.randint(0, 60)))
+        roll = rng.random()
+        if roll < 0.03:
+            out.append(b"id: " + str(i).encode() + b"\n")
+        elif roll < 0.05:
+            out.append(b"event: e\n")
+        elif roll < 0.07:
+            out.append(b": ping\n\n")
+        elif roll < 0.09:
+            out.append(b"data: first line\n")
+        elif roll < 0.10:
+            out.append(b"\n")  # a stray blank line: dispatches nothing
+        out.append(b"data: " + value + b"\n\n")
+    return b"".join(out)
+
+
+def _spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the chunks `_feed_run` decodes (it returns None when a chunk is not a run)."""
+    taken = [0]
+    original = sseparse.SSEDecoder._feed_run
+
+    def spy(self: sseparse.SSEDecoder, data: bytes, end: int) -> list[sseparse.ServerSentEvent] | None:
+        result = original(self, data, end)
+        taken[0] += result is not None
+        return result
+
+    monkeypatch.setattr(sseparse.SSEDecoder, "_feed_run", spy)
+    return taken
+
+
+def _primed() -> sseparse.SSEDecoder:
+    """A decoder past its first chunk (which settles the BOM and goes through the general split)."""
+    decoder = sseparse.SSEDecoder()
+    assert decoder.feed(b": primed\n") == []
+    return decoder
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32), cut=st.booleans())
+def test_runs_of_data_blocks_decode_as_byte_by_byte(seed: int, cut: bool) -> None:
+    """Long chunks of one-line data blocks (UTF-8, invalid bytes, NUL, interruptions) give what 1-byte reads give."""
+    rng = random.Random(seed)
+    data = _run_stream(rng, rng.randint(1, 200))
+    if cut:
+        data = data[: rng.randint(0, len(data))]
+    reference = _decode([data[i : i + 1] for i in range(len(data))])
+    for sizes in ((_LONG_CHUNK + 1, 4 * _LONG_CHUNK), (len(data) + 1, len(data) + 1)):
+        assert _decode(_chunks(data, rng, sizes)) == reference
+
+
+def test_the_run_path_is_taken_and_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run path really runs on OpenAI-like streams, with pending bytes of every length before it."""
+    rng = random.Random(7)
+    data = b"".join(b"data: " + str(rng.random()).encode() * rng.randint(1, 9) + b"\n\n" for _ in range(400))
+    expected = _decode([data])[0]
+    taken = _spy_runs(monkeypatch)
+    for first in range(12):  # the first chunk ends after 0..11 bytes: pending holds part of "data: "
+        taken[0] = 0
+        chunks = [data[:first], *(data[i : i + 2000] for i in range(first, len(data), 2000))]
+        assert _decode(chunks)[0] == expected
+        # Missed only where a chunk boundary falls between the two LFs of a blank line, or at the end.
+        assert taken[0] >= 3 * len(chunks) // 4
+
+
+def test_run_values_are_utf8_decoded_with_replacement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Non-ASCII values in a run are UTF-8 (not Latin-1), and invalid bytes become U+FFFD (R3)."""
+    values = [b"plain", "é🙂日本".encode(), b"bad \xff\xe2\x82 end", b"", b"x" * 600]
+    body = b"".join(b"data: " + v + b"\n\n" for v in values)
+    decoder = _primed()
+    taken = _spy_runs(monkeypatch)
+    assert [e.data for e in decoder.feed(body)] == ["plain", "é🙂日本", "bad \ufffd\ufffd end", "", "x" * 600]
+    assert taken == [1]
+
+
+def test_a_run_carries_the_last_event_id_and_stops_at_other_fields(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events of a run report the sticky id; an id or event line inside the chunk is honoured."""
+    pad = b"data: " + b"p" * _LONG_CHUNK + b"\n\n"
+    decoder = _primed()
+    assert [e.id for e in decoder.feed(b"id: 7\ndata: a\n\n")] == ["7"]
+    taken = _spy_runs(monkeypatch)
+    assert [(e.data, e.id) for e in decoder.feed(pad + b"data: b\n\n")] == [("p" * _LONG_CHUNK, "7"), ("b", "7")]
+    assert taken == [1]
+    events = decoder.feed(pad + b"data: b\n\nevent: add\ndata: c\n\nid: 8\n\ndata: d\n\n")
+    assert [(e.event, e.data, e.id) for e in events] == [
+        ("message", "p" * _LONG_CHUNK, "7"),
+        ("message", "b", "7"),
+        ("add", "c", "7"),
+        ("message", "d", "8"),
+    ]
+    assert decoder.last_event_id == "8"
+
+
+def test_pending_bytes_of_another_field_keep_a_chunk_off_the_run_path() -> None:
+    """Pending bytes that start a different field keep the chunk off the run path, and decode right."""
+    long_block = b"data: " + b"y" * _LONG_CHUNK + b"\n\n"
+    decoder = _primed()
+    assert decoder.feed(b"event: ad") == []
+    assert [(e.event, e.data) for e in decoder.feed(b"d\ndata: x\n\n" + long_block)] == [
+        ("add", "x"),
+        ("message", "y" * _LONG_CHUNK),
+    ]
+    decoder = _primed()
+    assert decoder.feed(b"event: add") == []  # a whole field line, its LF still to come
+    assert [(e.event, e.data) for e in decoder.feed(b"\n\ndata: x\n\n" + long_block)] == [
+        ("message", "x"),
+        ("message", "y" * _LONG_CHUNK),
+    ]
+
+
+def test_a_chunk_that_starts_with_another_field_is_not_a_run() -> None:
+    """A one-line block of another field at the chunk's start is no data block."""
+    decoder = _primed()
+    events = decoder.feed(b"retry: 5\n\ndata: x\n\n" + b"data: " + b"y" * _LONG_CHUNK + b"\n\n")
+    assert [(e.data, e.retry) for e in events] == [("x", None), ("y" * _LONG_CHUNK, None)]
+    assert decoder.retry == 5
