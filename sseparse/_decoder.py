@@ -142,7 +142,9 @@ class SSEDecoder:
         if "\0" in last_event_id or "\n" in last_event_id or "\r" in last_event_id:
             msg = "last_event_id cannot contain NUL, CR or LF: no id field could have produced it"
             raise ValueError(msg)
-        if max_event_size is not None and (not isinstance(max_event_size, int) or max_event_size < 1):
+        if max_event_size is not None and (
+            isinstance(max_event_size, bool) or not isinstance(max_event_size, int) or max_event_size < 1
+        ):
             msg = f"max_event_size must be a positive int or None, not {max_event_size!r}"
             raise ValueError(msg)
         self._splitter = LineSplitter()

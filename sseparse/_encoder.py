@@ -27,8 +27,8 @@ def encode(
 
     ``data`` may span lines: each LF starts a new ``data:`` line, so the decoder rebuilds the same
     string. A CR cannot survive the trip (the decoder treats it as a line end), so it raises
-    `ValueError`, as do CR or LF in ``event`` or ``id`` and NUL in ``id`` (such an id is ignored by
-    decoders). ``comment`` lines come first (``: ...``; each LF starts a new comment line).
+    `ValueError`, as do CR or LF in ``event`` or ``id``, NUL in ``id`` (such an id is ignored by
+    decoders) and lone surrogates anywhere (UTF-8 cannot encode them). ``comment`` lines come first (``: ...``; each LF starts a new comment line).
 
     With ``data=None`` the block dispatches no event but still carries ``id``/``retry``/``comment``
     (a keep-alive is ``encode(comment="")``). ``parse(encode(...))`` gives back what was encoded.
@@ -58,4 +58,9 @@ def encode(
         msg = "encode() needs at least one of data, event, id, retry or comment"
         raise ValueError(msg)
     out.append("\n")
-    return "\n".join(out).encode("utf-8")
+    text = "\n".join(out)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate: no UTF-8 byte sequence stands for it
+        msg = f"cannot encode {text[exc.start]!r} at position {exc.start}: a lone surrogate is not valid UTF-8"
+        raise ValueError(msg) from None

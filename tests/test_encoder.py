@@ -36,3 +36,11 @@ def test_encode_keep_alive_dispatches_nothing() -> None:
 def test_encode_output_parses_back_for_the_docstring_example() -> None:
     """The example in encode's docstring round-trips."""
     assert parse(encode("hello\nworld", event="greeting", id="7")) == [ServerSentEvent("greeting", "hello\nworld", "7")]
+
+
+@pytest.mark.parametrize("field", ["data", "event", "id", "comment"])
+def test_a_lone_surrogate_raises_a_clear_value_error(field: str) -> None:
+    """A lone surrogate has no UTF-8 form: ValueError naming it, not a UnicodeEncodeError traceback."""
+    with pytest.raises(ValueError, match=r"lone surrogate") as info:
+        encode(**{field: "a\udc80b"})
+    assert not isinstance(info.value, UnicodeEncodeError)

@@ -165,3 +165,10 @@ def test_close_with_a_limit_discards_a_held_partial_bom_without_raising() -> Non
         assert decoder.close() == []
         assert decoder.closed
         assert decoder.incomplete
+
+
+@pytest.mark.parametrize("size", [0, -1, True, False, 1.5, "10"])
+def test_max_event_size_must_be_a_positive_int(size: object) -> None:
+    """0, negative numbers, bools, floats and strings are refused when the decoder is made."""
+    with pytest.raises(ValueError, match="max_event_size must be a positive int or None"):
+        SSEDecoder(max_event_size=size)  # type: ignore[arg-type]
