@@ -28,7 +28,8 @@ def encode(
     ``data`` may span lines: each LF starts a new ``data:`` line, so the decoder rebuilds the same
     string. A CR cannot survive the trip (the decoder treats it as a line end), so it raises
     `ValueError`, as do CR or LF in ``event`` or ``id``, NUL in ``id`` (such an id is ignored by
-    decoders) and lone surrogates anywhere (UTF-8 cannot encode them). ``comment`` lines come first (``: ...``; each LF starts a new comment line).
+    decoders) and lone surrogates anywhere (UTF-8 cannot encode them). ``comment`` lines come first
+    (``: ...``; each LF starts a new comment line).
 
     With ``data=None`` the block dispatches no event but still carries ``id``/``retry``/``comment``
     (a keep-alive is ``encode(comment="")``). ``parse(encode(...))`` gives back what was encoded.
