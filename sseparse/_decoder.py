@@ -243,24 +243,25 @@ class SSEDecoder:
         """Decode a run of ``data: VALUE`` blocks in one go, or return None (nothing done) if this is not one.
 
         ``data`` holds no CR, ``data[:end]`` ends with a blank line and no event is pending, so the
-        run (the pending line, then ``data[:end]``) starts a block. When every block of the run is
-        one ``data: `` line (OpenAI-style streams), one split finds all the values.
+        pending line and ``data[:end]`` make whole blocks. When each of them is one ``data: `` line
+        (OpenAI-style streams), one split of the chunk finds all the values.
         """
         pending = self._pending
-        if pending:
-            if pending[0] != 100:  # not even the "d" of "data: " (an "event:" line, say): no copy
-                return None
-            run: bytes | bytearray = pending + data[:end]
-        else:
-            run = data[:end]
-        if run[:6] != b"data: ":
+        if pending and pending[0] != 100:  # not even the "d" of "data: " (an "event:" line, say)
             return None
         # Latin-1 maps each byte to one character, so the text splits exactly where the bytes do,
         # and an ASCII value comes out as it would from UTF-8 (R3: LF and ":" are ASCII, so a value
         # decoded alone is what decoding the whole stream gives).
-        values = run.decode("latin-1").split("\n\ndata: ")
-        values[0] = values[0][6:]
-        values[-1] = values[-1][:-2]
+        values = data.decode("latin-1").split("\n\ndata: ")
+        tail = data[end:]  # after the last blank line: the start of the next block, or b""
+        if tail[:6] == b"data: ":
+            values.pop()  # the split cut the tail's own data line off as the last piece
+        else:
+            values[-1] = values[-1][: len(values[-1]) - len(tail) - 2]  # the last value, then LF LF tail
+        first = pending.decode("latin-1") + values[0] if pending else values[0]
+        if first[:6] != "data: ":
+            return None
+        values[0] = first[6:]
         joined = "".join(values)
         if "\n" in joined:  # a value with an LF: some block has another line
             return None
@@ -271,7 +272,6 @@ class SSEDecoder:
             pending.clear()
         # `product` varies only the value and reuses its result tuple: cheaper than zip() here.
         events = list(map(new_event, product(_MESSAGE, values, (self.last_event_id,), _NONE)))
-        tail = data[end:]
         if tail:
             if 10 in tail:  # field lines of the next block
                 lines = tail.split(b"\n")
