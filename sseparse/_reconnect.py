@@ -81,6 +81,7 @@ class Reconnect:
         max_attempts: int,
         backoff: float,
         max_backoff: float,
+        max_server_wait: float | None,
         sleep: Callable[[float], Any] | None,
         rng: random.Random | None,
     ) -> None:
@@ -90,8 +91,8 @@ class Reconnect:
         if not isinstance(max_attempts, int) or max_attempts < 1:
             msg = f"max_attempts must be a positive int (connections in all), not {max_attempts!r}"
             raise ValueError(msg)
-        if backoff < 0 or max_backoff < 0:
-            msg = "backoff and max_backoff must be >= 0 seconds"
+        if backoff < 0 or max_backoff < 0 or (max_server_wait is not None and max_server_wait < 0):
+            msg = "backoff, max_backoff and max_server_wait must be >= 0 seconds"
             raise ValueError(msg)
         self.connect = connect
         self.mode: Mode = mode
@@ -100,6 +101,7 @@ class Reconnect:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.max_server_wait = max_server_wait
         self._sleep = sleep
         if rng is None:
             import random  # noqa: PLC0415 - only reconnecting streams need it
@@ -156,6 +158,8 @@ class Reconnect:
         core.reset(resume=self.resume)
         if retry is not None:
             wait = retry / 1000
+            if self.max_server_wait is not None:  # a server (or a typo) may ask for days
+                wait = min(wait, self.max_server_wait)
         else:
             # Full jitter: uniform in [0, min(cap, base * 2**n)], n = reconnects so far.
             wait = self._random() * min(self.max_backoff, self.backoff * 2 ** (attempts - 1))
@@ -186,6 +190,7 @@ def reconnecting(  # noqa: PLR0913
     max_attempts: int = 5,
     backoff: float = 0.5,
     max_backoff: float = 30.0,
+    max_server_wait: float | None = 300.0,
     sleep: Callable[[float], object] | None = None,
     rng: random.Random | None = None,
     **options: Any,  # noqa: ANN401
@@ -195,8 +200,9 @@ def reconnecting(  # noqa: PLR0913
     ``connect(state)`` gets a `ResumeState` and returns a byte source (what `Stream` accepts), or a
     ``(source, response)`` pair; it is called lazily, when iteration starts. A connection that raises
     one of ``retry_on`` (from ``connect`` or while reading) or ends before the terminal marker
-    (``retry_truncated``) is followed by a wait -- the server's ``retry`` if it sent one, else
-    ``uniform(0, min(max_backoff, backoff * 2**n))`` -- and a new connection, up to ``max_attempts``
+    (``retry_truncated``) is followed by a wait -- the server's ``retry`` if it sent one (at most
+    ``max_server_wait`` seconds; None for no cap), else ``uniform(0, min(max_backoff, backoff * 2**n))``
+    -- and a new connection, up to ``max_attempts``
     connections in all; then the last error is raised. ``sleep`` defaults to `time.sleep`; pass your
     own in tests. Other keyword options are those of `Stream` (``raw``, ``allow_truncated``, ...).
 
@@ -212,6 +218,7 @@ def reconnecting(  # noqa: PLR0913
         max_attempts=max_attempts,
         backoff=backoff,
         max_backoff=max_backoff,
+        max_server_wait=max_server_wait,
         sleep=sleep,
         rng=rng,
     )
@@ -228,6 +235,7 @@ def areconnecting(  # noqa: PLR0913
     max_attempts: int = 5,
     backoff: float = 0.5,
     max_backoff: float = 30.0,
+    max_server_wait: float | None = 300.0,
     sleep: Callable[[float], object] | None = None,
     rng: random.Random | None = None,
     **options: Any,  # noqa: ANN401
@@ -247,6 +255,7 @@ def areconnecting(  # noqa: PLR0913
         max_attempts=max_attempts,
         backoff=backoff,
         max_backoff=max_backoff,
+        max_server_wait=max_server_wait,
         sleep=sleep,
         rng=rng,
     )

@@ -83,6 +83,26 @@ def test_server_retry_is_the_wait() -> None:
     assert server.states[1].retry == 1500
 
 
+@pytest.mark.parametrize(
+    ("options", "expected"), [({}, 300.0), ({"max_server_wait": 2.0}, 2.0), ({"max_server_wait": None}, 86_400.0)]
+)
+def test_a_server_retry_is_capped_at_max_server_wait(options: dict[str, Any], expected: float) -> None:
+    """A server asking for a day waits max_server_wait (default 300 s) instead; None lifts the cap."""
+    blocks = openai_chat_blocks(ids=True)
+    blocks[0] = b"retry: 86400000\n" + blocks[0]
+    server = Server(blocks, cuts=[2])
+    waits: list[float] = []
+    list(reconnecting(server.connect, "openai-chat", sleep=waits.append, **options))
+    assert waits == [expected]
+    assert server.states[1].retry == 86_400_000  # the state still reports what the server sent
+
+
+def test_a_negative_max_server_wait_is_refused() -> None:
+    """Like the backoff options, the cap is seconds and cannot be negative."""
+    with pytest.raises(ValueError, match="max_server_wait"):
+        reconnecting(lambda state: [], max_server_wait=-1)
+
+
 class Top(random.Random):
     """A random source that always draws the top of the range: the backoff ceiling itself."""
 
