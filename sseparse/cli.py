@@ -107,9 +107,24 @@ def _parser() -> argparse.ArgumentParser:
         )
         if command in {"text", "check"}:
             sub.add_argument("--json", action="store_true", help="JSON Lines output instead of human-readable text")
+        if command == "text":
+            sub.add_argument(
+                "--choice",
+                type=_choice,
+                default=0,
+                metavar="N",
+                help="print answer N of a response with several (OpenAI n>1, Gemini candidates; default 0)",
+            )
         sub.add_argument("-j", "--jobs", type=_jobs, default=1, metavar="N", help="process N inputs at once, in N processes")
         sub.add_argument("-q", "--quiet", action="store_true", help="no summary and no progress bar")
     return parser
+
+
+def _choice(value: str) -> int:
+    if not (value.isascii() and value.isdigit()):  # ASCII digits only: no sign, no spaces
+        msg = f"--choice takes a choice index (0, 1, ...), not {value!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(value)
 
 
 def _jobs(value: str) -> int:
@@ -251,6 +266,8 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         "as_json": getattr(args, "json", False),
         "label": several,
     }
+    if args.command == "text":
+        options["choice"] = args.choice
     job: Callable[..., Outcome] = partial(process_capture, command=args.command, **options)
     progress: _Progress | None = None
     outcomes: list[Outcome] = []

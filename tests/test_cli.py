@@ -470,3 +470,48 @@ def test_readme_first_command_on_the_examples() -> None:
     """``sseparse text examples/openai-chat.sse`` (the README's first command) prints the answer."""
     result = run("text", "examples/openai-chat.sse")
     assert (result.returncode, result.stdout) == (0, CHAT_TEXT + "\n")
+
+
+def _two_choice_body() -> bytes:
+    """An OpenAI Chat stream with n=2: the two answers' deltas interleaved."""
+
+    def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> bytes:
+        choice = {"index": index, "delta": delta, "finish_reason": finish}
+        payload = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m", "choices": [choice]}
+        return b"data: " + json.dumps(payload).encode() + b"\n\n"
+
+    return b"".join(
+        [
+            chunk(0, {"role": "assistant", "content": "Hel"}),
+            chunk(1, {"role": "assistant", "content": "Bon"}),
+            chunk(0, {"content": "lo"}),
+            chunk(1, {"content": "jour"}),
+            chunk(0, {}, "stop"),
+            chunk(1, {}, "stop"),
+            b"data: [DONE]\n\n",
+        ]
+    )
+
+
+def test_text_choice_picks_one_answer_of_several(tmp_path: Path) -> None:
+    """``text --choice N`` prints answer N of an n>1 stream, from a file and streamed from stdin."""
+    body = _two_choice_body()
+    path = tmp_path / "two.sse"
+    path.write_bytes(body)
+    assert run("text", path).stdout == "Hello\n"
+    assert run("text", "--choice", "0", path).stdout == "Hello\n"
+    assert run("text", "--choice", "1", path).stdout == "Bonjour\n"
+    assert run("text", "--choice", "1", "-", stdin=body).stdout == "Bonjour\n"
+    assert jsonl(run("text", "--json", "--choice", "1", path).stdout)[0]["text"] == "Bonjour"
+
+
+def test_text_choice_that_is_missing_prints_nothing_and_a_bad_one_is_a_usage_error(tmp_path: Path) -> None:
+    """A choice the stream does not have prints no text; a negative or non-numeric one exits 2."""
+    path = tmp_path / "two.sse"
+    path.write_bytes(_two_choice_body())
+    missing = run("text", "--choice", "5", path)
+    assert (missing.returncode, missing.stdout) == (0, "")
+    for bad in ("-1", "x", "1.5", "²"):
+        result = run("text", "--choice", bad, path)
+        assert result.returncode == 2
+        assert "--choice" in result.stderr

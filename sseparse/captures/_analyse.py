@@ -238,8 +238,11 @@ def analyse(  # noqa: C901, PLR0912, PLR0913, PLR0915
     accumulate: bool = True,
     on_event: Callable[[ServerSentEvent], object] | None = None,
     on_text: Callable[[str], object] | None = None,
+    text_choice: int = 0,
 ) -> Analysis:
     """Decode ``response``'s body and accumulate it, calling ``on_event`` / ``on_text`` as it goes.
+
+    ``on_text`` gets the text deltas of choice ``text_choice`` (0: the first answer).
 
     ``check=True`` also collects every problem with its place (decoder diagnostics, the unfinished
     last event, data that is not JSON, sequence gaps, the stream's end, tool arguments that are not
@@ -276,7 +279,7 @@ def analyse(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 on_event(event)
             if accumulator is not None and not (last_incomplete and analysis.cut_short):
                 for update in accumulator.feed(event):
-                    if on_text is not None and isinstance(update, TextDelta) and update.choice == 0:
+                    if on_text is not None and isinstance(update, TextDelta) and update.choice == text_choice:
                         on_text(update.text)
 
     try:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from sseparse._events import ServerSentEvent
+    from sseparse.accumulators import AccumulatedResult
     from sseparse.captures._source import _Readable
 
 __all__ = ["COMMANDS", "Outcome", "process_capture"]
@@ -153,6 +154,15 @@ def check_lines(analysis: Analysis, *, as_json: bool) -> list[str]:
     return lines
 
 
+def _choice_text(result: AccumulatedResult | None, choice: int) -> str:
+    """Return the whole text of answer ``choice`` ("" when the result has no such choice)."""
+    if result is None:
+        return ""
+    if choice == 0:
+        return result.text
+    return next((c.text for c in result.choices if c.index == choice), "")
+
+
 def process_capture(  # noqa: C901, PLR0912, PLR0913, PLR0915
     source: str | Path | _Readable,
     command: str = "result",
@@ -164,6 +174,7 @@ def process_capture(  # noqa: C901, PLR0912, PLR0913, PLR0915
     label: bool = False,
     name: str | None = None,
     write: Callable[[str], object] | None = None,
+    choice: int = 0,
 ) -> Outcome:
     """Run ``sseparse COMMAND`` on one input and return its `Outcome`.
 
@@ -171,7 +182,9 @@ def process_capture(  # noqa: C901, PLR0912, PLR0913, PLR0915
     it is also on when the input holds several responses). ``as_json`` selects JSON Lines for
     ``text`` and ``check`` (``events`` and ``result`` are always JSON). ``write``, when given,
     receives the output as it is decoded (text deltas, one line per event) instead of ``lines``.
-    Never raises on input: an unreadable input is an `Outcome` with code 2.
+    ``choice`` picks the answer ``text`` prints when a response has several (OpenAI ``n>1``, Gemini
+    candidates); a choice the stream does not have prints nothing. Never raises on input: an
+    unreadable input is an `Outcome` with code 2.
     """
     if command not in COMMANDS:
         msg = f"unknown command {command!r}: choose one of {', '.join(COMMANDS)}"
@@ -223,12 +236,13 @@ def process_capture(  # noqa: C901, PLR0912, PLR0913, PLR0915
                 check=command == "check",
                 on_event=on_event,
                 on_text=on_text,
+                text_choice=choice,
             )
         except (CaptureError, MissingDependencyError) as exc:  # a stream that fails while it is read
             unreadable(str(exc))
             continue
         if command == "text":
-            text = analysis.result.text if analysis.result is not None else ""
+            text = _choice_text(analysis.result, choice)
             if as_json:
                 out(dumps({"capture": response.name, "text": text, "end": analysis.end}) + line_end)
             elif write is not None:
