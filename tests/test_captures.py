@@ -342,6 +342,44 @@ def test_curl_include_skips_interim_responses() -> None:
     assert response.body == CHAT
 
 
+def test_curl_include_of_several_urls_gives_one_response_each(tmp_path: Path) -> None:
+    """``curl -i URL URL``: each status line after a blank line starts the next response, from a file or bytes."""
+    tool = anthropic_tool_body()
+    parts = [curl_include(CHAT), curl_include(tool, status="201 Created", chunked=True), curl_include(CHAT)]
+    data = b"".join(parts)
+    path = tmp_path / "three.txt"
+    path.write_bytes(data)
+    for source in (data, path):
+        responses = read(source)
+        assert [(r.index, r.status, r.where) for r in responses] == [
+            (0, 200, "responses[0]"),
+            (1, 201, "responses[1]"),
+            (2, 200, "responses[2]"),
+        ]
+        assert [r.body for r in responses] == [CHAT, tool, CHAT]
+        third = len(parts[0]) + len(parts[1])
+        assert responses[2].body_offset == third + parts[2].index(b"\r\n\r\n") + 4
+        assert responses[2].body_line == data.count(b"\n", 0, responses[2].body_offset) + 1
+    outcome = process_capture(str(path), "text")
+    assert outcome.code == 0
+    assert outcome.lines[0] == f"==> {path}#responses[0] <=="
+
+
+def test_curl_include_does_not_split_on_a_status_line_inside_an_event() -> None:
+    """Only a status line right after a blank line starts a response; inside data it is data."""
+    body = b"data: HTTP/1.1 200 OK\n\ndata: x\nHTTP/1.1 200 OK\n\n"
+    (response,) = read(curl_include(body))
+    assert response.body == body
+
+
+def test_curl_include_on_a_stream_is_one_response() -> None:
+    """A stream is read as it arrives, so it is not scanned ahead: the first response's body runs to the end."""
+    data = curl_include(CHAT) + curl_include(CHAT)
+    (response,) = read(Trickle([data]))
+    assert response.where == ""
+    assert b"".join(response.iter_bytes()) == data[data.index(b"\r\n\r\n") + 4 :]
+
+
 def test_curl_include_with_a_decoded_body_and_a_chunked_header() -> None:
     """Plain ``curl -i`` decodes the chunks but still prints the header: the body is left alone."""
     data = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-type: text/event-stream\r\n\r\n" + CHAT

@@ -29,6 +29,10 @@ _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _VERBOSE_NOISE = re.compile(rb"(?:\* |\*$|\{ \[|\} \[)")
 _VERBOSE_START = (b"* ", b"*\t", b"> ", b"< ")
 HEADER_LIMIT = 1 << 20  # a header block longer than this is not a header block
+# The next response of `curl -i URL URL`: a status line right after the blank line that ends an
+# event (or a chunked body). No SSE field is named like a status line, so no event is cut short.
+_NEXT_RESPONSE = re.compile(rb"\n\r?\n(HTTP/[0-9](?:\.[0-9])? [0-9]{3}(?: [^\r\n]*)?\r?\n)")
+_NEXT_RESPONSE_SPAN = 4096  # longer than any match of _NEXT_RESPONSE that matters
 
 
 def sniff_curl(head: bytes) -> bool:
@@ -42,7 +46,7 @@ def read_curl(src: Source) -> list[Response]:
     if TRACE_START.match(head):
         return [read_trace(src, _body)]
     if head.startswith(b"HTTP/"):
-        return [_read_include(src)]
+        return _read_includes(src)
     if head.startswith(_VERBOSE_START):
         return [_read_verbose(src)]
     raise CaptureError("not curl output: expected an HTTP status line, curl -v or curl --trace output", src.name)
@@ -60,12 +64,61 @@ def _body(response: Response, raw: Iterable[bytes], head: bytes) -> Iterator[byt
         raise CaptureError(f"the chunked body is broken: {exc}", response.source) from None
 
 
-def _read_include(src: Source) -> Response:
-    """``curl -i``: header blocks (interim 1xx, proxy CONNECT, redirects) then the last one's body."""
+def _read_includes(src: Source) -> list[Response]:
+    """``curl -i`` of one or more URLs: one response per complete header-and-body, in order.
+
+    A file (or bytes) is scanned for the status line that starts the next response, right after a
+    blank line; a stream is read as it arrives, so its first response's body runs to the end.
+    """
+    responses: list[Response] = []
     start = 0
+    while True:
+        response, body_at = _read_include(src, start)
+        response.index = len(responses)
+        responses.append(response)
+        following = _next_status_line(src, body_at) if src.reusable else None
+        if following is None:
+            break
+        body = response._open  # noqa: SLF001
+        assert body is not None
+        response._open = lambda body=body, size=following - body_at: _limited(body(), size)  # noqa: SLF001
+        start = following
+    if len(responses) > 1:
+        for response in responses:
+            response.where = f"responses[{response.index}]"
+    return responses
+
+
+def _next_status_line(src: Source, body_at: int) -> int | None:
+    """Return the offset of an HTTP status line after a blank line in the body from ``body_at``, or None."""
+    tail = b""  # the end of the previous chunk, so a match across two chunks is found
+    offset = body_at
+    for chunk in src.stream(body_at):
+        window = tail + chunk
+        match = _NEXT_RESPONSE.search(window)
+        if match is not None:
+            return offset - len(tail) + match.start(1)
+        tail = window[-_NEXT_RESPONSE_SPAN:]
+        offset += len(chunk)
+    return None
+
+
+def _limited(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
+    """Yield the first ``size`` bytes of ``chunks``."""
+    for chunk in chunks:
+        if len(chunk) >= size:
+            if size:
+                yield chunk[:size]
+            return
+        size -= len(chunk)
+        yield chunk
+
+
+def _read_include(src: Source, start: int) -> tuple[Response, int]:
+    """``curl -i``: header blocks (interim 1xx, proxy CONNECT, redirects) then the last one's body."""
     lines: list[bytes] = []
     while True:
-        blank = src.search(_BLANK_LINE, start, HEADER_LIMIT)
+        blank = src.search(_BLANK_LINE, start, start + HEADER_LIMIT)
         if blank is None:
             raise CaptureError("the HTTP headers never end (no blank line after them)", src.name)
         block = src.head[start : blank.start()]
@@ -88,7 +141,7 @@ def _read_include(src: Source) -> Response:
         response.body_offset = body_at
         response.body_line = line_no
     response._open = lambda: _body(response, src.stream(body_at), head)  # noqa: SLF001
-    return response
+    return response, body_at
 
 
 def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:

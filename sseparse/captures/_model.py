@@ -49,8 +49,9 @@ class Response:
 
     ``capture_format`` the reader that found it (a key of `CAPTURE_FORMATS`).
     ``source``    the input it came from: a path, ``"<stdin>"`` or ``"<bytes>"``.
-    ``where``     where in that input: ``"entries[3]"`` (HAR), ``"interactions[0]"`` (VCR), ``""``
-                  for a raw body or curl output (one response; see ``body_offset``).
+    ``where``     where in that input: ``"entries[3]"`` (HAR), ``"interactions[0]"`` (VCR),
+                  ``"responses[1]"`` (``curl -i`` of several URLs), ``""`` for a raw body or curl
+                  output of one response (see ``body_offset``).
     ``index``     its position among the SSE responses of the input (0-based).
     ``method``, ``url``, ``status``, ``headers`` (name/value pairs as captured) and
     ``request_json`` (the request body parsed as JSON, or None) when the capture has them.
