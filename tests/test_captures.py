@@ -366,10 +366,13 @@ def test_curl_include_of_several_urls_gives_one_response_each(tmp_path: Path) ->
 
 
 def test_curl_include_does_not_split_on_a_status_line_inside_an_event() -> None:
-    """Only a status line right after a blank line starts a response; inside data it is data."""
-    body = b"data: HTTP/1.1 200 OK\n\ndata: x\nHTTP/1.1 200 OK\n\n"
-    (response,) = read(curl_include(body))
-    assert response.body == body
+    """Only a status line after a blank line and followed by a header block starts a response."""
+    for body in (
+        b"data: HTTP/1.1 200 OK\n\ndata: x\nHTTP/1.1 200 OK\n\n",  # inside data, or inside an event
+        b"data: x\n\nHTTP/1.1 200 OK\ndata: y",  # no blank line ends its "headers"
+    ):
+        (response,) = read(curl_include(body))
+        assert response.body == body
 
 
 def test_curl_include_on_a_stream_is_one_response() -> None:

@@ -70,19 +70,22 @@ def _read_includes(src: Source) -> list[Response]:
     A file (or bytes) is scanned for the status line that starts the next response, right after a
     blank line; a stream is read as it arrives, so its first response's body runs to the end.
     """
-    responses: list[Response] = []
-    start = 0
-    while True:
-        response, body_at = _read_include(src, start)
-        response.index = len(responses)
-        responses.append(response)
-        following = _next_status_line(src, body_at) if src.reusable else None
+    response, body_at = _read_include(src, 0)
+    responses = [response]
+    while src.reusable:
+        following = _next_status_line(src, body_at)
         if following is None:
+            break
+        try:
+            next_response, next_body_at = _read_include(src, following)
+        except CaptureError:  # a status line with no header block after it: data of this body
             break
         body = response._open  # noqa: SLF001
         assert body is not None
         response._open = lambda body=body, size=following - body_at: _limited(body(), size)  # noqa: SLF001
-        start = following
+        response, body_at = next_response, next_body_at
+        response.index = len(responses)
+        responses.append(response)
     if len(responses) > 1:
         for response in responses:
             response.where = f"responses[{response.index}]"
