@@ -38,9 +38,11 @@ if TYPE_CHECKING:
 __all__ = ["SSEDecoder"]
 
 BOM = b"\xef\xbb\xbf"
-# Above this many bytes, a chunk without CR is split with `bytes.split` (memchr) rather than
-# `bytes.splitlines` (a byte loop). Measured crossover on CPython 3.11: a few hundred bytes.
+# Above this many bytes, a chunk without CR is split with `bytes.split` (one comparison per byte)
+# rather than `bytes.splitlines` (a line-break test per byte). Measured crossover on CPython 3.11:
+# a few hundred bytes.
 _LONG_CHUNK = 512
+_DATA = b"data: "
 _MESSAGE = ("message",)
 _NONE = (None,)
 _EOL_NAMES = {LF: "LF", CRLF: "CRLF", CR: "CR"}
@@ -247,28 +249,26 @@ class SSEDecoder:
         (OpenAI-style streams), one split of the chunk finds all the values.
         """
         pending = self._pending
-        if pending and pending[0] != 100:  # not even the "d" of "data: " (an "event:" line, say)
-            return None
+        held = len(pending)  # the run's first line may start in the pending bytes
+        if not (pending.startswith(_DATA) if held >= 6 else _DATA.startswith(pending) and data.startswith(_DATA[held:])):
+            return None  # its first line is some other field (an "event:" line, say): no work done
         # Latin-1 maps each byte to one character, so the text splits exactly where the bytes do,
         # and an ASCII value comes out as it would from UTF-8 (R3: LF and ":" are ASCII, so a value
         # decoded alone is what decoding the whole stream gives).
         values = data.decode("latin-1").split("\n\ndata: ")
         tail = data[end:]  # after the last blank line: the start of the next block, or b""
-        if tail[:6] == b"data: ":
+        if tail.startswith(_DATA):
             values.pop()  # the split cut the tail's own data line off as the last piece
         else:
             values[-1] = values[-1][: len(values[-1]) - len(tail) - 2]  # the last value, then LF LF tail
-        first = pending.decode("latin-1") + values[0] if pending else values[0]
-        if first[:6] != "data: ":
-            return None
-        values[0] = first[6:]
+        values[0] = (pending.decode("latin-1") + values[0] if pending else values[0])[6:]  # drop "data: "
         joined = "".join(values)
         if "\n" in joined:  # a value with an LF: some block has another line
             return None
         if not joined.isascii():
             _redecode_non_ascii(values)
-        if pending:
-            self._splitter.scanned += len(pending)
+        if held:
+            self._splitter.scanned += held
             pending.clear()
         # `product` varies only the value and reuses its result tuple: cheaper than zip() here.
         events = list(map(new_event, product(_MESSAGE, values, (self.last_event_id,), _NONE)))

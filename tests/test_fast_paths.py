@@ -208,6 +208,11 @@ def test_pending_bytes_of_another_field_keep_a_chunk_off_the_run_path() -> None:
         ("add", "x"),
         ("message", "y" * _LONG_CHUNK),
     ]
+    for held, rest in ((b"da", b"tum: 1"), (b"do", b"ta: 1")):  # not "data: " once pending and chunk meet
+        decoder = _primed()
+        assert decoder.feed(held) == []
+        events = decoder.feed(rest + b"\n\ndata: x\n\n" + long_block)
+        assert [(e.event, e.data) for e in events] == [("message", "x"), ("message", "y" * _LONG_CHUNK)]
     decoder = _primed()
     assert decoder.feed(b"event: add") == []  # a whole field line, its LF still to come
     assert [(e.event, e.data) for e in decoder.feed(b"\n\ndata: x\n\n" + long_block)] == [
