@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from script_loader import load_file
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -13,12 +14,7 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "bench_repeat.py"
 
 
 def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_sseparse_bench_repeat", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(SCRIPT, "_sseparse_bench_repeat")
 
 
 def _summary(network: float, tiny_peer: str, tiny: float) -> dict[str, Any]:

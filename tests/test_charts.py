@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from script_loader import load_file
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -19,13 +18,7 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "charts.py"
 
 
 def _charts() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("_sseparse_docs_charts", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_file(SCRIPT, "_sseparse_docs_charts")
 
 
 def _bench(group: str, name: str, median: float, **info: Any) -> dict[str, Any]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from decoder_harness import Case, check_every_way, load_cases, project_corpus_text, read_cases
+from script_loader import load_file
 
 from sseparse import parse
 
@@ -26,12 +26,7 @@ PITFALL_TAGS += ["done", "nul", "no-colon", "space", "reconnect", "python-pitfal
 
 
 def _build_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_corpus", BUILD_SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file(BUILD_SCRIPT, "build_corpus")
 
 
 def _shared_params() -> list[object]:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from script_loader import load_file
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "scorecard.py"
 
 
 def load_script() -> Any:
-    spec = importlib.util.spec_from_file_location("scorecard", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_file(SCRIPT, "scorecard")
 
 
 def test_scorecard_writes_a_table_for_sseparse(tmp_path: Path) -> None:
