@@ -117,5 +117,6 @@ def install(client: C, **options: Any) -> C:  # noqa: ANN401
         msg = f"{type(client).__name__} has no _make_sse_decoder(): not an openai or anthropic client?"
         raise TypeError(msg)
     SSEDecoder(**options)
-    client._make_sse_decoder = lambda: SDKDecoder(**options)  # type: ignore[attr-defined]  # noqa: SLF001
+    # Newer SDKs pass the request options to _make_sse_decoder(); older ones pass nothing.
+    client._make_sse_decoder = lambda *_args, **_kwargs: SDKDecoder(**options)  # type: ignore[attr-defined]  # noqa: SLF001
     return client
