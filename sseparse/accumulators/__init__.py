@@ -10,25 +10,8 @@ library; pydantic models live in `sseparse.models` and are imported only when as
 from __future__ import annotations
 
 from sseparse.accumulators._base import (
-    AccumulatedResult,
     Accumulator,
-    AccumulatorClosedError,
     BaseAccumulator,
-    Choice,
-    End,
-    ErrorUpdate,
-    FinishUpdate,
-    ReasoningDelta,
-    ResetUpdate,
-    StreamErrorInfo,
-    TextDelta,
-    ToolCall,
-    ToolCallArgumentsDelta,
-    ToolCallArgumentsError,
-    ToolCallFinished,
-    ToolCallStarted,
-    Update,
-    UsageUpdate,
 )
 from sseparse.accumulators._registry import (
     AutoAccumulator,
@@ -37,6 +20,27 @@ from sseparse.accumulators._registry import (
     make_accumulator,
     register_format,
     unregister_format,
+)
+from sseparse.accumulators._results import (
+    AccumulatedResult,
+    AccumulatorClosedError,
+    Choice,
+    End,
+    StreamErrorInfo,
+    ToolCall,
+    ToolCallArgumentsError,
+)
+from sseparse.accumulators._updates import (
+    ErrorUpdate,
+    FinishUpdate,
+    ReasoningDelta,
+    ResetUpdate,
+    TextDelta,
+    ToolCallArgumentsDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    Update,
+    UsageUpdate,
 )
 from sseparse.accumulators.anthropic import AnthropicAccumulator
 from sseparse.accumulators.gemini import GeminiAccumulator

@@ -14,15 +14,37 @@ gives you the JSON decoding, the in-stream error shapes and the ``end`` bookkeep
 
 from __future__ import annotations
 
-import json
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from sseparse._errors import SSEError
+from sseparse.accumulators._payloads import error_from_payload, loads
+from sseparse.accumulators._results import (
+    AccumulatedResult,
+    AccumulatorClosedError,
+    Choice,
+    End,
+    StreamErrorInfo,
+    ToolCall,
+    ToolCallArgumentsError,
+    _short,
+)
+from sseparse.accumulators._updates import (
+    ErrorUpdate,
+    FinishUpdate,
+    ReasoningDelta,
+    ResetUpdate,
+    TextDelta,
+    ToolCallArgumentsDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+    Update,
+    UsageUpdate,
+)
 
 if TYPE_CHECKING:
     from sseparse._events import ServerSentEvent
 
+# The protocol and the base class live here; the names re-exported below lived here before the
+# module was split by concern (results, updates, payloads) and stay importable from it.
 __all__ = [
     "AccumulatedResult",
     "Accumulator",
@@ -44,429 +66,10 @@ __all__ = [
     "Update",
     "UsageUpdate",
     "error_from_payload",
+    "loads",
 ]
 
-
-_scan_once = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner behind json.loads
-
-
-def loads(text: str) -> Any:  # noqa: ANN401 - JSON is Any by nature
-    """Parse JSON exactly as `json.loads` does, minus its per-call overhead on the common case.
-
-    `json.loads` goes through two Python frames and two whitespace regex matches before and after
-    the C scanner; for ~200-byte chunks that is a third of the parse. The scanner is called
-    directly when the text starts with a value and ends with it; anything else (leading or trailing
-    whitespace, errors) takes `json.loads` itself, so results and errors are the same.
-    """
-    try:
-        value, end = _scan_once(text, 0)
-    except StopIteration:
-        return json.loads(text)  # raises the usual JSONDecodeError (or parses after leading whitespace)
-    if end != len(text):
-        return json.loads(text)
-    return value
-
-
-class End(StrEnum):
-    """How a stream ended.
-
-    ``COMPLETE``   the format's terminal marker was seen: ``[DONE]``, ``message_stop``,
-                   ``response.completed`` / ``response.incomplete``, Gemini's final ``finishReason``.
-    ``ERROR``      an in-stream error (or data that is not JSON / not a known format).
-    ``TRUNCATED``  the stream ended without a terminal marker (so far, for a live snapshot).
-    """
-
-    COMPLETE = "complete"
-    ERROR = "error"
-    TRUNCATED = "truncated"
-
-
-class AccumulatorClosedError(SSEError, RuntimeError):
-    """`Accumulator.feed` or `Accumulator.close` was called after `Accumulator.close`."""
-
-
-class ToolCallArgumentsError(SSEError, ValueError):
-    """`ToolCall.json` found arguments that are not valid JSON; the message names the call."""
-
-
-# -- the result types ---------------------------------------------------------------------------------
-
-
-class StreamErrorInfo:
-    """An error the stream itself reported (or the reason it could not be read).
-
-    ``code``     the provider's code (``500``, ``"overloaded_error"``, ``"rate_limit_exceeded"``) or None.
-    ``message``  the human-readable message.
-    ``type``     the provider's error type (``"server_error"``, ``"overloaded_error"``, Gemini's
-                 ``status``), or sseparse's own: ``"invalid_json"``, ``"unknown_format"``.
-    ``raw``      the whole payload as received (a dict, or the text when it was not JSON).
-    """
-
-    __slots__ = ("code", "message", "raw", "type")
-
-    def __init__(self, message: str, *, code: Any = None, type: str | None = None, raw: Any = None) -> None:  # noqa: A002, ANN401
-        self.code = code
-        self.message = message
-        self.type = type
-        self.raw = raw
-
-    def as_dict(self) -> dict[str, Any]:
-        """``{"code", "message", "type"}``, as the expected files of the captures write it."""
-        return {"code": self.code, "message": self.message, "type": self.type}
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, StreamErrorInfo):
-            return NotImplemented
-        return (self.code, self.message, self.type, self.raw) == (other.code, other.message, other.type, other.raw)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"StreamErrorInfo({self.message!r}, code={self.code!r}, type={self.type!r})"
-
-
-_MISSING: Any = object()
 NOTE_FOREIGN_DONE = "a [DONE] marker, not part of this format, was ignored"
-
-
-class ToolCall:
-    """One tool call as accumulated so far (a value: it does not change after the snapshot).
-
-    ``index``      position of the call in its message (0, 1, ...), whatever index the wire used.
-    ``id``         the provider's call id (``call_...``, ``toolu_...``), or None when it sent none.
-    ``name``       the function name ("" until known).
-    ``arguments``  the JSON text of the arguments, exactly as streamed (after the documented repairs).
-    ``type``       ``"function"`` (Chat), ``"function_call"`` (Responses), ``"tool_use"`` (Anthropic),
-                   ``"functionCall"`` (Gemini) ...
-    ``done``       True when the format said the call is finished.
-    """
-
-    __slots__ = ("_partial", "_value", "arguments", "done", "id", "index", "name", "type")
-
-    def __init__(  # noqa: PLR0913
-        self,
-        index: int,
-        id: str | None,  # noqa: A002
-        name: str,
-        arguments: str,
-        *,
-        type: str = "function",  # noqa: A002
-        done: bool = False,
-        value: Any = _MISSING,  # noqa: ANN401
-    ) -> None:
-        self.index = index
-        self.id = id
-        self.name = name
-        self.arguments = arguments
-        self.type = type
-        self.done = done
-        self._value = value
-        self._partial: Any = _MISSING
-
-    def json(self) -> Any:  # noqa: ANN401
-        """Return the parsed arguments (``""`` parses as ``{}``); `ToolCallArgumentsError` names the call if invalid."""
-        if self._value is _MISSING:
-            if not self.arguments.strip():
-                self._value = {}
-            else:
-                try:
-                    self._value = json.loads(self.arguments)
-                except ValueError as exc:
-                    state = "finished" if self.done else "unfinished"
-                    msg = (
-                        f"tool call {self.index} ({self.name or '?'}, id={self.id!r}, {state}) has invalid JSON arguments: {exc}"
-                    )
-                    raise ToolCallArgumentsError(msg) from exc
-        return self._value
-
-    def partial(self) -> Any:  # noqa: ANN401
-        """Best-effort value of possibly incomplete arguments, for live previews (computed once, cached).
-
-        Unfinished strings are kept (``'{"city": "Zür'`` gives ``{"city": "Zür"}``); ``""`` gives ``{}``;
-        None when nothing can be made of the text. Needs pydantic-core (``pip install "sseparse[models]"``)
-        or jiter.
-        """
-        if self._partial is _MISSING:
-            self._partial = _parse_partial(self.arguments)
-        return self._partial
-
-    def as_dict(self) -> dict[str, Any]:
-        """``{"index", "id", "type", "name", "arguments"}``."""
-        return {"index": self.index, "id": self.id, "type": self.type, "name": self.name, "arguments": self.arguments}
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, ToolCall):
-            return NotImplemented
-        return self.as_dict() == other.as_dict() and self.done == other.done
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"ToolCall(index={self.index}, id={self.id!r}, name={self.name!r}, arguments={self.arguments!r})"
-
-
-def _parse_partial(text: str) -> Any:  # noqa: ANN401
-    if not text.strip():
-        return {}
-    try:
-        from pydantic_core import from_json  # noqa: PLC0415
-    except ImportError:
-        try:
-            from jiter import from_json as jiter_from_json  # noqa: PLC0415
-        except ImportError:
-            msg = 'ToolCall.partial() needs pydantic-core (or jiter): pip install "sseparse[models]"'
-            raise ImportError(msg) from None
-        try:
-            return jiter_from_json(text.encode(), partial_mode="trailing-strings")
-        except ValueError:
-            return None
-    try:
-        return from_json(text, allow_partial="trailing-strings")
-    except ValueError:
-        return None
-
-
-class Choice:
-    """One answer of a response: an OpenAI Chat choice, a Gemini candidate, or the single message.
-
-    ``text`` is the answer text ("" when none) and ``content`` the same but None when no content was
-    ever sent (OpenAI keeps the two apart). ``reasoning`` joins the reasoning text; ``reasoning_fields``
-    keeps each wire key apart (``{"reasoning_content": ...}``). ``extra`` holds format specifics
-    (logprobs, Azure ``content_filter_results`` and annotations, audio, legacy ``function_call`` ...).
-    """
-
-    __slots__ = (
-        "content",
-        "extra",
-        "finish_reason",
-        "index",
-        "reasoning",
-        "reasoning_fields",
-        "refusal",
-        "role",
-        "text",
-        "tool_calls",
-    )
-
-    def __init__(  # noqa: PLR0913
-        self,
-        index: int,
-        *,
-        role: str | None = None,
-        content: str | None = None,
-        refusal: str | None = None,
-        reasoning: str = "",
-        reasoning_fields: dict[str, str] | None = None,
-        tool_calls: list[ToolCall] | None = None,
-        finish_reason: str | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        self.index = index
-        self.role = role
-        self.content = content
-        self.text = content or ""
-        self.refusal = refusal
-        self.reasoning = reasoning
-        self.reasoning_fields = reasoning_fields or {}
-        self.tool_calls = tool_calls or []
-        self.finish_reason = finish_reason
-        self.extra = extra or {}
-
-    def __repr__(self) -> str:
-        return f"Choice(index={self.index}, text={self.text!r}, tool_calls={self.tool_calls!r}, finish_reason={self.finish_reason!r})"  # noqa: E501
-
-
-class AccumulatedResult:
-    """The message rebuilt from a stream: a consistent snapshot (later events do not change it).
-
-    ``format``         ``"openai-chat"``, ``"openai-responses"``, ``"anthropic-messages"``, ``"gemini"``,
-                       a registered format's name, or None when it could not be told.
-    ``text``           the answer text ("" when none); ``reasoning`` the reasoning/thinking text.
-    ``tool_calls``     the calls of the (first) answer, in order.
-    ``finish_reason``  as the provider sent it (``"stop"``, ``"tool_calls"``, ``"end_turn"``, ``"STOP"``) or None.
-    ``usage``          the last usage the stream reported (never summed) or None.
-    ``end``            `End`: complete, error or truncated; ``error`` the `StreamErrorInfo` or None.
-    ``choices``        one `Choice` per choice / candidate index.
-    ``final``          the provider's own final object, as its non-streaming API returns it.
-    ``merge_notes``    every non-standard repair applied (e.g. a tool-call index reused by a new id).
-    ``details``        format specifics: Responses ``sequence_gaps``, Anthropic ``pings``, Azure
-                       ``prompt_filter_results``, ...
-    """
-
-    __slots__ = (
-        "choices",
-        "details",
-        "end",
-        "error",
-        "final",
-        "finish_reason",
-        "format",
-        "merge_notes",
-        "reasoning",
-        "text",
-        "tool_calls",
-        "usage",
-    )
-
-    def __init__(  # noqa: PLR0913
-        self,
-        *,
-        format: str | None,  # noqa: A002
-        end: End,
-        text: str = "",
-        reasoning: str = "",
-        tool_calls: list[ToolCall] | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, Any] | None = None,
-        error: StreamErrorInfo | None = None,
-        choices: list[Choice] | None = None,
-        final: dict[str, Any] | None = None,
-        merge_notes: list[str] | None = None,
-        details: dict[str, Any] | None = None,
-    ) -> None:
-        self.format = format
-        self.end = end
-        self.text = text
-        self.reasoning = reasoning
-        self.tool_calls = tool_calls if tool_calls is not None else []
-        self.finish_reason = finish_reason
-        self.usage = usage
-        self.error = error
-        self.choices = choices if choices is not None else []
-        self.final = final if final is not None else {}
-        self.merge_notes = merge_notes if merge_notes is not None else []
-        self.details = details if details is not None else {}
-
-    def __repr__(self) -> str:
-        parts = [f"format={self.format!r}", f"end={self.end.value!r}", f"text={_short(self.text)!r}"]
-        if self.reasoning:
-            parts.append(f"reasoning={_short(self.reasoning)!r}")
-        if self.tool_calls:
-            parts.append(f"tool_calls={self.tool_calls!r}")
-        parts.append(f"finish_reason={self.finish_reason!r}")
-        if self.error is not None:
-            parts.append(f"error={self.error!r}")
-        return f"AccumulatedResult({', '.join(parts)})"
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-# -- updates: what `Accumulator.feed` returns, for live rendering ----------------------------------------
-
-
-class Update:
-    """Base class of the updates `Accumulator.feed` returns. ``choice`` is the choice/candidate index."""
-
-    __slots__ = ("choice",)
-
-    def __init__(self, choice: int = 0) -> None:
-        self.choice = choice
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for cls in type(self).__mro__ for name in getattr(cls, "__slots__", ()))
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, Update)
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        names = [name for cls in reversed(type(self).__mro__) for name in getattr(cls, "__slots__", ())]
-        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in names)})"
-
-
-class TextDelta(Update):
-    """More answer text."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str, choice: int = 0) -> None:
-        self.choice = choice
-        self.text = text
-
-
-class ReasoningDelta(Update):
-    """More reasoning / thinking text."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str, choice: int = 0) -> None:
-        self.choice = choice
-        self.text = text
-
-
-class ToolCallStarted(Update):
-    """A new tool call: its position ``index`` in the message, ``id`` (or None) and ``name``."""
-
-    __slots__ = ("id", "index", "name")
-
-    def __init__(self, index: int, id: str | None, name: str, choice: int = 0) -> None:  # noqa: A002
-        self.choice = choice
-        self.index = index
-        self.id = id
-        self.name = name
-
-
-class ToolCallArgumentsDelta(Update):
-    """More argument JSON text for the call at ``index``."""
-
-    __slots__ = ("delta", "index")
-
-    def __init__(self, index: int, delta: str, choice: int = 0) -> None:
-        self.choice = choice
-        self.index = index
-        self.delta = delta
-
-
-class ToolCallFinished(Update):
-    """The call is complete; ``call`` is its final `ToolCall`."""
-
-    __slots__ = ("call",)
-
-    def __init__(self, call: ToolCall, choice: int = 0) -> None:
-        self.choice = choice
-        self.call = call
-
-
-class FinishUpdate(Update):
-    """A finish reason arrived for a choice (``"stop"``, ``"tool_use"``, ``"STOP"`` ...)."""
-
-    __slots__ = ("finish_reason",)
-
-    def __init__(self, finish_reason: str, choice: int = 0) -> None:
-        self.choice = choice
-        self.finish_reason = finish_reason
-
-
-class UsageUpdate(Update):
-    """New usage figures (they replace earlier ones: usage is never summed)."""
-
-    __slots__ = ("usage",)
-
-    def __init__(self, usage: dict[str, Any], choice: int = 0) -> None:
-        self.choice = choice
-        self.usage = usage
-
-
-class ResetUpdate(Update):
-    """The stream started over (a proxy spliced a second message in): discard what was rendered."""
-
-    __slots__ = ()
-
-
-class ErrorUpdate(Update):
-    """The stream reported an error (or could not be read); the result now ends with ``error``."""
-
-    __slots__ = ("error",)
-
-    def __init__(self, error: StreamErrorInfo, choice: int = 0) -> None:
-        self.choice = choice
-        self.error = error
 
 
 # -- the protocol -------------------------------------------------------------------------------------
@@ -710,22 +313,3 @@ class BaseAccumulator:
             final=final,
             details=details,
         )
-
-
-def error_from_payload(payload: Any) -> StreamErrorInfo:  # noqa: ANN401
-    """Build a `StreamErrorInfo` from ``{"error": {...}}``, Responses ``{"type": "error", ...}`` or a bare string."""
-    err = payload.get("error") if isinstance(payload, dict) else None
-    if isinstance(err, str):
-        return StreamErrorInfo(err, raw=payload)
-    body = err if isinstance(err, dict) else payload if isinstance(payload, dict) else {}
-    message = body.get("message")
-    kind = body.get("type")
-    if kind == "error":  # Responses: the event type, not the error type
-        kind = None
-    code = body.get("code")
-    if kind is None and isinstance(body.get("status"), str):  # Google: {"code": 429, "status": "RESOURCE_EXHAUSTED"}
-        kind = body["status"]
-    if kind is None and isinstance(code, str):
-        kind = code
-    text = message if isinstance(message, str) else json.dumps(payload, ensure_ascii=False)[:500]
-    return StreamErrorInfo(text, code=code, type=kind if isinstance(kind, str) else None, raw=payload)

@@ -13,18 +13,22 @@ from sseparse._decoder import SSEDecoder
 from sseparse._events import ServerSentEvent
 from sseparse._iter import iter_events
 from sseparse.accumulators._base import (
-    AccumulatedResult,
     Accumulator,
-    AccumulatorClosedError,
     BaseAccumulator,
-    End,
-    ErrorUpdate,
-    StreamErrorInfo,
-    Update,
-    _short,
-    error_from_payload,
 )
 from sseparse.accumulators._detect import detect_builtin, is_error_payload
+from sseparse.accumulators._payloads import error_from_payload
+from sseparse.accumulators._results import (
+    AccumulatedResult,
+    AccumulatorClosedError,
+    End,
+    StreamErrorInfo,
+    _short,
+)
+from sseparse.accumulators._updates import (
+    ErrorUpdate,
+    Update,
+)
 from sseparse.accumulators.anthropic import AnthropicAccumulator
 from sseparse.accumulators.gemini import GeminiAccumulator
 from sseparse.accumulators.openai_chat import OpenAIChatAccumulator

@@ -21,12 +21,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from sseparse.accumulators._base import ToolCall, ToolCallFinished
+from sseparse.accumulators._results import ToolCall
+from sseparse.accumulators._updates import ToolCallFinished
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from sseparse.accumulators._base import Update
+    from sseparse.accumulators._updates import Update
 
 __all__ = ["CallBuilder", "Fragments", "ToolCallTracker", "finish_calls"]
 

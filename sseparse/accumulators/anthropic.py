@@ -14,11 +14,11 @@ A second ``message_start`` means a proxy spliced two generations: the accumulato
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sseparse.accumulators._base import (
-    AccumulatedResult,
-    BaseAccumulator,
+from sseparse.accumulators._base import BaseAccumulator
+from sseparse.accumulators._toolcalls import CallBuilder, Fragments
+from sseparse.accumulators._updates import (
     FinishUpdate,
     ReasoningDelta,
     ResetUpdate,
@@ -29,7 +29,9 @@ from sseparse.accumulators._base import (
     Update,
     UsageUpdate,
 )
-from sseparse.accumulators._toolcalls import CallBuilder, Fragments
+
+if TYPE_CHECKING:
+    from sseparse.accumulators._results import AccumulatedResult
 
 __all__ = ["AnthropicAccumulator"]
 

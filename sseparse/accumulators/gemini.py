@@ -19,22 +19,24 @@ import json
 import re
 from typing import Any
 
-from sseparse.accumulators._base import (
+from sseparse.accumulators._base import BaseAccumulator
+from sseparse.accumulators._results import (
     AccumulatedResult,
-    BaseAccumulator,
     Choice,
     End,
+    ToolCall,
+)
+from sseparse.accumulators._toolcalls import CallBuilder, Fragments, finish_calls
+from sseparse.accumulators._updates import (
     FinishUpdate,
     ReasoningDelta,
     TextDelta,
-    ToolCall,
     ToolCallArgumentsDelta,
     ToolCallFinished,
     ToolCallStarted,
     Update,
     UsageUpdate,
 )
-from sseparse.accumulators._toolcalls import CallBuilder, Fragments, finish_calls
 
 __all__ = ["GeminiAccumulator"]
 

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sseparse.accumulators._base import (
+from sseparse.accumulators._base import BaseAccumulator
+from sseparse.accumulators._results import (
     AccumulatedResult,
-    BaseAccumulator,
     Choice,
+)
+from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker, finish_calls
+from sseparse.accumulators._updates import (
     FinishUpdate,
     ReasoningDelta,
     TextDelta,
@@ -33,7 +36,6 @@ from sseparse.accumulators._base import (
     Update,
     UsageUpdate,
 )
-from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker, finish_calls
 
 if TYPE_CHECKING:
     from sseparse._events import ServerSentEvent

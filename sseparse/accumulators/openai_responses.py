@@ -16,20 +16,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sseparse.accumulators._base import (
+from sseparse.accumulators._base import BaseAccumulator
+from sseparse.accumulators._results import (
     AccumulatedResult,
-    BaseAccumulator,
+    ToolCall,
+)
+from sseparse.accumulators._toolcalls import Fragments
+from sseparse.accumulators._updates import (
     FinishUpdate,
     ReasoningDelta,
     TextDelta,
-    ToolCall,
     ToolCallArgumentsDelta,
     ToolCallFinished,
     ToolCallStarted,
     Update,
     UsageUpdate,
 )
-from sseparse.accumulators._toolcalls import Fragments
 
 __all__ = ["OpenAIResponsesAccumulator"]
 
