@@ -24,7 +24,7 @@ it when it needs a timer (``idle_timeout``) or the default reconnect sleep.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Generic, Protocol, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypedDict, TypeVar, Unpack, overload
 
 from sseparse._decoder import SSEDecoder
 from sseparse._errors import (
@@ -43,6 +43,30 @@ if TYPE_CHECKING:
 
     from sseparse._typing import Buffer
     from sseparse.accumulators._base import AccumulatedResult, Accumulator
+    from sseparse.models.anthropic import MessageStreamEvent
+    from sseparse.models.gemini import GenerateContentResponse
+    from sseparse.models.openai_chat import ChatCompletionChunk
+    from sseparse.models.openai_responses import ResponseStreamEvent
+
+    # Sources as the type checker sees them: an iterable of bytes-likes or a binary file (anything,
+    # checked at run time with a message naming the right call).
+    SyncSource = Iterable[Buffer] | Any
+    AsyncSource = AsyncIterable[Buffer] | Any
+
+    class _StreamOptions(TypedDict, total=False):
+        """The keyword options of `Stream` besides ``raw`` (see its docstring)."""
+
+        response: Any
+        allow_truncated: bool
+        last_event_id: str
+        max_event_size: int | None
+        _reconnect: ReconnectPolicy | None
+
+    class _AsyncStreamOptions(_StreamOptions, total=False):
+        """The keyword options of `AsyncStream` besides ``raw``."""
+
+        idle_timeout: float | None
+
 
 __all__ = ["AsyncStream", "Stream"]
 
@@ -71,16 +95,24 @@ def _typed_converter(fmt: str) -> Callable[[ServerSentEvent], Any]:
     Lenient: unknown fields are kept (the models allow extras), and data that fails validation (a
     known field of an unexpected type) is built without validation instead of raising. A format
     without models in `sseparse.models` (one registered by the user) yields its `ServerSentEvent`
-    objects (or dicts with ``raw=True``).
+    objects (or dicts with ``raw=True``) and never imports pydantic. Only the format's own chunk
+    model is loaded, and it builds its validator once per process, on first use.
     """
-    from pydantic import ValidationError  # noqa: PLC0415 - pydantic loads on the first typed stream
+    from sseparse import models  # noqa: PLC0415 - pydantic loads on the first typed stream
 
-    from sseparse.models import chunk_model  # noqa: PLC0415
-
-    try:
-        model = chunk_model(fmt)
-    except ValueError:
+    if not models.has_models(fmt):
         return _event_converter
+    try:
+        model = models.chunk_model(fmt)
+    except ImportError as exc:
+        msg = (
+            f"Stream(..., {fmt!r}) yields typed chunks, which need pydantic: "
+            f'pip install "sseparse[models]", or pass raw=True for plain dicts'
+        )
+        raise ImportError(msg, name="pydantic") from exc
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    model.model_rebuild()  # the deferred build: once per process (a no-op when built)
     validate = model.__pydantic_validator__.validate_json  # model_validate_json minus a Python call
     construct = model.model_construct
 
@@ -506,35 +538,66 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
     """
 
     if TYPE_CHECKING:
+        # What the stream yields, for type checkers: see _StreamOptions for the keyword options.
 
+        @overload
+        def __init__(
+            self: Stream[dict[str, Any]],
+            source: SyncSource,
+            format: str,
+            *,
+            raw: Literal[True],
+            **options: Unpack[_StreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: Stream[ChatCompletionChunk],
+            source: SyncSource,
+            format: Literal["openai-chat"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_StreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: Stream[ResponseStreamEvent],
+            source: SyncSource,
+            format: Literal["openai-responses"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_StreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: Stream[MessageStreamEvent],
+            source: SyncSource,
+            format: Literal["anthropic-messages"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_StreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: Stream[GenerateContentResponse],
+            source: SyncSource,
+            format: Literal["gemini"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_StreamOptions],
+        ) -> None: ...
         @overload
         def __init__(
             self: Stream[ServerSentEvent],
-            source: Iterable[Buffer] | Any,  # noqa: ANN401
+            source: SyncSource,
             format: None = None,
             *,
-            response: Any = None,  # noqa: ANN401
-            raw: bool = False,
-            allow_truncated: bool = False,
-            last_event_id: str = "",
-            max_event_size: int | None = None,
-            _reconnect: ReconnectPolicy | None = None,
+            raw: Literal[False] = False,
+            **options: Unpack[_StreamOptions],
         ) -> None: ...
-
         @overload
         def __init__(
-            self: Stream[Any],
-            source: Iterable[Buffer] | Any,  # noqa: ANN401
-            format: str,
-            *,
-            response: Any = None,  # noqa: ANN401
-            raw: bool = False,
-            allow_truncated: bool = False,
-            last_event_id: str = "",
-            max_event_size: int | None = None,
-            _reconnect: ReconnectPolicy | None = None,
+            self: Stream[Any], source: SyncSource, format: str, *, raw: bool = False, **options: Unpack[_StreamOptions]
         ) -> None: ...
-
         def __init__(self, *args: Any, **kwargs: Any) -> None: ...
 
     def __iter__(self) -> Iterator[T]:
@@ -612,37 +675,66 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
     """
 
     if TYPE_CHECKING:
+        # What the stream yields, for type checkers: see _AsyncStreamOptions for the keyword options.
 
+        @overload
+        def __init__(
+            self: AsyncStream[dict[str, Any]],
+            source: AsyncSource,
+            format: str,
+            *,
+            raw: Literal[True],
+            **options: Unpack[_AsyncStreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: AsyncStream[ChatCompletionChunk],
+            source: AsyncSource,
+            format: Literal["openai-chat"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_AsyncStreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: AsyncStream[ResponseStreamEvent],
+            source: AsyncSource,
+            format: Literal["openai-responses"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_AsyncStreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: AsyncStream[MessageStreamEvent],
+            source: AsyncSource,
+            format: Literal["anthropic-messages"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_AsyncStreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: AsyncStream[GenerateContentResponse],
+            source: AsyncSource,
+            format: Literal["gemini"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_AsyncStreamOptions],
+        ) -> None: ...
         @overload
         def __init__(
             self: AsyncStream[ServerSentEvent],
-            source: AsyncIterable[Buffer] | Any,  # noqa: ANN401
+            source: AsyncSource,
             format: None = None,
             *,
-            response: Any = None,  # noqa: ANN401
-            raw: bool = False,
-            allow_truncated: bool = False,
-            last_event_id: str = "",
-            max_event_size: int | None = None,
-            idle_timeout: float | None = None,
-            _reconnect: ReconnectPolicy | None = None,
+            raw: Literal[False] = False,
+            **options: Unpack[_AsyncStreamOptions],
         ) -> None: ...
-
         @overload
         def __init__(
-            self: AsyncStream[Any],
-            source: AsyncIterable[Buffer] | Any,  # noqa: ANN401
-            format: str,
-            *,
-            response: Any = None,  # noqa: ANN401
-            raw: bool = False,
-            allow_truncated: bool = False,
-            last_event_id: str = "",
-            max_event_size: int | None = None,
-            idle_timeout: float | None = None,
-            _reconnect: ReconnectPolicy | None = None,
+            self: AsyncStream[Any], source: AsyncSource, format: str, *, raw: bool = False, **options: Unpack[_AsyncStreamOptions]
         ) -> None: ...
-
         def __init__(self, *args: Any, **kwargs: Any) -> None: ...
 
     else:

@@ -57,13 +57,30 @@ def test_models_import_pydantic_lazily_and_parse_finals() -> None:
         models.parse_final(sseparse.accumulate(b""))
 
 
-def test_models_without_pydantic_name_the_extra() -> None:
-    """Without pydantic, importing sseparse.models fails with an ImportError naming sseparse[models]."""
+@pytest.mark.parametrize(
+    "access",
+    [
+        "sseparse.models.chunk_model('openai-chat')",
+        "sseparse.models.Model",
+        "sseparse.models.gemini",
+        "sseparse.models.parse_final(sseparse.accumulate(b'data: [DONE]\\n\\n'))",
+    ],
+)
+def test_models_without_pydantic_name_the_extra(access: str) -> None:
+    """Without pydantic, the first model asked for raises an ImportError naming sseparse[models]."""
+    code = f"import sys; sys.modules['pydantic'] = None\nimport sseparse, sseparse.models\ntry:\n    {access}\nexcept ImportError as exc:\n    print(exc)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == 'sseparse.models needs pydantic: pip install "sseparse[models]"'
+
+
+def test_asking_whether_a_format_has_models_never_imports_pydantic() -> None:
+    """has_models() and the ValueError for a format without models load no pydantic."""
     code = (
-        "import sys; sys.modules['pydantic'] = None\ntry:\n    import sseparse.models\nexcept ImportError as exc:\n    print(exc)"
+        "import sys, sseparse.models as m\nassert m.has_models('gemini') and not m.has_models('x')\n"
+        "try:\n    m.chunk_model('x')\nexcept ValueError:\n    pass\nprint('pydantic' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert 'pip install "sseparse[models]"' in out.stdout
+    assert out.stdout.strip() == "False"
 
 
 @pytest.mark.parametrize("data", [b"", b"\n\n", b": just a comment\n\n", b'data: {"choices": []}'])

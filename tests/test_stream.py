@@ -85,6 +85,7 @@ def test_typed_chunks_are_sseparse_models_and_keep_unknown_fields() -> None:
     """Chunks are `sseparse.models` instances; a field the model does not know is kept."""
     chunk = chat_chunk({"content": "hi", "x_new_delta": 1})
     chunk["x_vendor"] = {"latency": 3}
+    item: Any  # extra fields are not known to the type checker
     (item,) = Stream([b"data: " + json.dumps(chunk).encode() + b"\n\n"], "openai-chat", allow_truncated=True)
     assert is_instance(item, chunk_model("openai-chat"))
     assert item.x_vendor == {"latency": 3}
@@ -96,6 +97,7 @@ def test_a_field_of_an_unexpected_type_is_not_an_error() -> None:
     """Lenient: a known field with a surprising value is kept as sent instead of raising."""
     chunk = chat_chunk({"content": "hi"})
     chunk["created"] = "yesterday"
+    item: Any  # not what the model declares
     (item,) = Stream([b"data: " + json.dumps(chunk).encode() + b"\n\n", b"data: [DONE]\n\n"], "openai-chat")
     assert item.created == "yesterday"
     assert item.choices[0]["delta"]["content"] == "hi"
@@ -111,7 +113,7 @@ def test_raw_yields_the_parsed_json_dicts() -> None:
 def test_raw_without_a_format_is_refused() -> None:
     """raw=True needs a format to know the data is JSON."""
     with pytest.raises(ValueError, match="needs a format"):
-        Stream([b""], raw=True)
+        Stream([b""], raw=True)  # type: ignore[call-overload]  # type checkers refuse it too
 
 
 def test_unknown_format_is_refused_up_front() -> None:
@@ -182,6 +184,34 @@ def test_a_registered_format_without_models_yields_its_events(lines_format: str)
     assert stream.result().end == "complete"
     with pytest.raises(StreamDecodeError, match="not JSON"):
         list(Stream([b"data: a\n\n"], lines_format, raw=True))
+
+
+def _without_pydantic(code: str) -> str:
+    """Run ``code`` in a fresh interpreter where ``import pydantic`` fails; return what it printed."""
+    prelude = "import sys\nsys.modules['pydantic'] = None\nimport sseparse\n"
+    return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.parametrize("cls", ["Stream", "AsyncStream"])
+def test_a_typed_stream_without_pydantic_names_the_extra_and_raw(cls: str) -> None:
+    """No pydantic: a typed stream raises (at construction) an ImportError naming the extra and raw=True."""
+    out = _without_pydantic(f"try:\n    sseparse.{cls}([], 'openai-chat')\nexcept ImportError as exc:\n    print(exc)")
+    assert 'pip install "sseparse[models]"' in out
+    assert "raw=True" in out
+    raw = _without_pydantic(f"s = sseparse.{cls}([], 'openai-chat', raw=True); print(sys.modules['pydantic'])")
+    assert raw.strip() == "None"
+
+
+def test_a_format_without_models_never_imports_pydantic() -> None:
+    """A registered format has no models: its stream yields events and pydantic stays unloaded."""
+    code = (
+        "from sseparse.accumulators import OpenAIChatAccumulator\n"
+        "sseparse.register_format('mine', OpenAIChatAccumulator)\n"
+        "items = list(sseparse.Stream([b'data: {\"choices\": []}\\n\\ndata: [DONE]\\n\\n'], 'mine'))\n"
+        "print(type(items[0]).__name__, sys.modules.get('pydantic', 'never imported'))"
+    )
+    out = subprocess.run([sys.executable, "-c", "import sys, sseparse\n" + code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "ServerSentEvent never imported"
 
 
 def test_every_chunking_gives_the_same_items_and_result() -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+try:
+    from pydantic import BaseModel, ConfigDict, Field
+except ImportError as exc:
+    msg = 'sseparse.models needs pydantic: pip install "sseparse[models]"'
+    raise ImportError(msg) from exc
 
-__all__ = ["Model"]
+__all__ = ["Field", "Model"]
 
 
 class Model(BaseModel):
     """Base of every sseparse model: extra fields allowed and kept, so nothing on the wire is lost."""
 
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # defer_build: a model builds its validator on first use, so a stream pays only for the models it uses
+    model_config = ConfigDict(extra="allow", populate_by_name=True, defer_build=True)

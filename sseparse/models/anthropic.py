@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
-from sseparse.models._base import Model
+from sseparse.models._base import Field, Model
 
 __all__ = ["ContentBlock", "Message", "MessageStreamEvent", "StreamErrorBody", "Usage"]
 

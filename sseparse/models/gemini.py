@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
-from sseparse.models._base import Model
+from sseparse.models._base import Field, Model
 
 __all__ = ["Candidate", "Content", "FunctionCall", "GenerateContentResponse", "Part", "UsageMetadata"]
 
@@ -41,7 +39,8 @@ class Candidate(Model):
     """One candidate."""
 
     index: int = 0
-    content: Content | None = None
+    # a candidate stopped by a safety filter has no content: an empty one then (left out by exclude_unset)
+    content: Content = Field(default_factory=Content)
     finish_reason: str | None = Field(default=None, alias="finishReason")
 
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import Field
-
-from sseparse.models._base import Model
+from sseparse.models._base import Field, Model
 
 __all__ = [
     "ChatCompletion",
@@ -64,7 +62,8 @@ class ChunkChoice(Model):
     """``choices[]`` of a chunk (Azure annotation chunks have no ``delta``)."""
 
     index: int = 0
-    delta: ChunkDelta | None = None
+    # Azure annotation chunks have no delta: an empty one then (not "set": model_dump(exclude_unset=True) leaves it out)
+    delta: ChunkDelta = Field(default_factory=ChunkDelta)
     logprobs: dict[str, Any] | None = None
     finish_reason: str | None = None
 

@@ -6,6 +6,7 @@ import asyncio
 from typing import Any, assert_type
 
 from sseparse import AccumulatedResult, AsyncStream, ServerSentEvent, Stream, areconnecting, reconnecting
+from sseparse.models.openai_chat import ChatCompletionChunk
 
 
 def test_without_a_format_items_are_server_sent_events() -> None:
@@ -15,9 +16,9 @@ def test_without_a_format_items_are_server_sent_events() -> None:
     assert [event.data for event in stream] == ["b"]
 
 
-def test_with_a_format_items_are_any_and_result_is_typed() -> None:
-    """A format: the format's model (Any to the checker); result() is an AccumulatedResult."""
-    stream = assert_type(Stream([b"data: [DONE]\n\n"], "openai-chat"), Stream[Any])
+def test_with_a_format_items_are_its_model_and_result_is_typed() -> None:
+    """A format: the format's model; result() is an AccumulatedResult."""
+    stream = assert_type(Stream([b"data: [DONE]\n\n"], "openai-chat"), Stream[ChatCompletionChunk])
     assert list(stream) == []
     assert_type(stream.result(), AccumulatedResult)
     assert_type(reconnecting(lambda state: [b"data: [DONE]\n\n"], "openai-chat"), Stream[Any])
