@@ -23,7 +23,6 @@ it when it needs a timer (``idle_timeout``) or the default reconnect sleep.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypedDict, TypeVar, Unpack, overload
 
 from sseparse._decoder import SSEDecoder
@@ -36,6 +35,7 @@ from sseparse._errors import (
 )
 from sseparse._events import ServerSentEvent
 from sseparse._iter import byte_chunks
+from sseparse._json import loads
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
@@ -120,13 +120,13 @@ def _typed_converter(fmt: str) -> Callable[[ServerSentEvent], Any]:
         try:
             return validate(event.data)
         except ValidationError:
-            return construct(**json.loads(event.data))
+            return construct(**loads(event.data))
 
     return convert
 
 
 def _raw_converter(event: ServerSentEvent) -> Any:  # noqa: ANN401 - JSON
-    return json.loads(event.data)
+    return loads(event.data)
 
 
 def _event_converter(event: ServerSentEvent) -> ServerSentEvent:

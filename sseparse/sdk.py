@@ -18,10 +18,10 @@ either SDK.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sseparse._decoder import SSEDecoder
+from sseparse._json import loads
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable, Iterator
@@ -52,7 +52,7 @@ class SDKEvent:
 
     def json(self) -> Any:  # noqa: ANN401 - JSON is Any by nature
         """Parse ``data`` as JSON."""
-        return json.loads(self.data)
+        return loads(self.data)
 
     @property
     def raw(self) -> list[str]:

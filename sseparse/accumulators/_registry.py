@@ -6,12 +6,12 @@ own with `register_format`; its ``detect`` callable is asked before the built-in
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from sseparse._decoder import SSEDecoder
 from sseparse._events import ServerSentEvent
 from sseparse._iter import iter_events
+from sseparse._json import loads
 from sseparse.accumulators._base import (
     Accumulator,
     BaseAccumulator,
@@ -171,7 +171,7 @@ class AutoAccumulator:
         """Return the format's name, the failure that ends detection, or None (undecided)."""
         self._held.append(event)
         try:
-            payload = json.loads(event.data)
+            payload = loads(event.data)
         except ValueError:
             payload = None
             if event.data.strip() != "[DONE]" and self._not_json is None:

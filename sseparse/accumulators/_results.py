@@ -7,11 +7,11 @@ accumulators raise on misuse.
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Any
 
 from sseparse._errors import SSEError
+from sseparse._json import loads
 
 __all__ = [
     "AccumulatedResult",
@@ -126,7 +126,7 @@ class ToolCall:
                 self._value = {}
             else:
                 try:
-                    self._value = json.loads(self.arguments)
+                    self._value = loads(self.arguments)
                 except ValueError as exc:
                     state = "finished" if self.done else "unfinished"
                     msg = (

@@ -18,9 +18,9 @@ not doubled, and a ``"{}"`` placeholder followed by the real object is replaced.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
+from sseparse._json import loads
 from sseparse.accumulators._results import ToolCall
 from sseparse.accumulators._updates import ToolCallFinished
 
@@ -131,7 +131,7 @@ def finish_calls(calls: Iterable[CallBuilder], choice: int, out: list[Update] | 
 
 def _is_json(text: str) -> bool:
     try:
-        json.loads(text)
+        loads(text)
     except ValueError:
         return False
     return True

@@ -13,9 +13,9 @@ A second ``message_start`` means a proxy spliced two generations: the accumulato
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
+from sseparse._json import loads
 from sseparse.accumulators._base import BaseAccumulator
 from sseparse.accumulators._toolcalls import CallBuilder, Fragments
 from sseparse.accumulators._updates import (
@@ -201,7 +201,7 @@ class AnthropicAccumulator(BaseAccumulator):
             call.value = {}
         else:
             try:
-                call.value = json.loads(text)
+                call.value = loads(text)
             except ValueError:
                 self._note(NOTE_BAD_INPUT)
         if block.type == "tool_use" and out is not None:
@@ -275,6 +275,6 @@ class AnthropicAccumulator(BaseAccumulator):
 
 def _loads_or(text: str, default: Any) -> Any:  # noqa: ANN401
     try:
-        return json.loads(text)
+        return loads(text)
     except ValueError:
         return default

@@ -9,12 +9,12 @@ the unfinished event is discarded).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sseparse._decoder import SSEDecoder
+from sseparse._json import loads
 from sseparse.accumulators import TextDelta, make_accumulator
 from sseparse.captures._model import CaptureError
 
@@ -188,7 +188,7 @@ def _lines(chunks: Iterator[bytes]) -> Iterator[tuple[bytes, int, int, bool | No
 
 def _is_json(data: str) -> bool:
     try:
-        json.loads(data)
+        loads(data)
     except ValueError:
         return False
     return True
@@ -207,7 +207,7 @@ class _Checker:
         if data.strip() == _DONE:
             return
         try:
-            payload = json.loads(data)
+            payload = loads(data)
         except ValueError:
             at, line_no, position = self.place(offset, line)
             if last_incomplete:

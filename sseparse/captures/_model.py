@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sseparse._errors import SSEError
 from sseparse._iter import iter_events
+from sseparse._json import loads
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -161,6 +161,6 @@ def parse_json(body: str | bytes | None) -> Any:  # noqa: ANN401 - JSON
     if not body:
         return None
     try:
-        return json.loads(body)
+        return loads(body)
     except ValueError:
         return None

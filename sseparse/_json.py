@@ -1,0 +1,225 @@
+r"""The one guarded JSON entry point for data read from the wire (standard library only).
+
+Everything sseparse parses out of a stream -- accumulator payloads, format detection, raw `Stream`
+events, capture bodies, tool-call arguments -- goes through `loads`. Whatever the text, `loads`
+either returns a JSON value or raises `NotJSONError` (a `ValueError`); nothing else escapes: no
+`RecursionError`, no int-conversion `ValueError`, no `TypeError`.
+
+What each kind of hostile input gets:
+
+| input                                           | outcome                                               |
+|-------------------------------------------------|-------------------------------------------------------|
+| invalid JSON, empty text, trailing garbage      | `NotJSONError` (``reason="syntax"``)                  |
+| arrays/objects nested deeper than `MAX_DEPTH`   | `NotJSONError` (``reason="depth"``), before parsing   |
+| an integer of more than `MAX_INT_DIGITS` digits | `NotJSONError` (``reason="integer"``)                 |
+| ``NaN``, ``Infinity``, ``-Infinity``            | the float values (as Python's ``json`` writes them)   |
+| a number too large for a float (``1e999``)      | ``inf`` (``-inf``), as ``float()`` gives              |
+| a lone surrogate escape (``"\ud800"``)          | U+FFFD in its place (keys and values)                 |
+| bytes that are not UTF-8                        | decoded with U+FFFD in place of the bad bytes         |
+| duplicate keys                                  | the last one wins                                     |
+| any top-level value (``[]``, ``1``, ``"x"``)    | returned as is: callers check the shape they expect   |
+
+`MAX_DEPTH` (128) is far below Python's recursion limit, so no recursive walk over a parsed value
+(``copy.deepcopy``, ``json.dumps``, pydantic validation) can run out of stack; it is also below the
+recursion limits of the fast JSON libraries (jiter: 200, orjson: 1024). `MAX_INT_DIGITS` (640) is
+the smallest value `sys.set_int_max_str_digits` accepts, so the outcome never depends on the
+process-wide setting.
+
+Backends: the standard library is the reference. Another backend may be installed with
+`set_backend`; it must return exactly what the reference returns, and for any text it does not
+handle identically it must raise (any `Exception`): `loads` then decides with the reference. The
+guards (depth, integer size, surrogates) run on every path, so they hold whatever the backend.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from itertools import accumulate
+
+from sseparse._errors import SSEError
+
+# `typing` costs milliseconds at import; type checkers treat this name as always true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "NotJSONError", "loads", "set_backend"]
+
+MAX_DEPTH = 128
+"""Deepest nesting of arrays and objects `loads` accepts (``[]`` is depth 1)."""
+
+MAX_INT_DIGITS = 640
+"""Most digits an integer may have (sign not counted); longer ones make the text "not JSON"."""
+
+
+class NotJSONError(SSEError, ValueError):
+    """The text is not JSON that sseparse accepts.
+
+    ``reason`` is ``"syntax"`` (not JSON at all), ``"depth"`` (nested deeper than `MAX_DEPTH`) or
+    ``"integer"`` (an integer longer than `MAX_INT_DIGITS` digits).
+    """
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def _checked_int(digits: str) -> int:
+    if len(digits) - (digits[0] == "-") > MAX_INT_DIGITS:
+        msg = f"an integer has more than {MAX_INT_DIGITS} digits"
+        raise NotJSONError(msg, reason="integer")
+    return int(digits)
+
+
+_STD_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # the C scanner behind json.loads
+_GUARDED = json.JSONDecoder(parse_int=_checked_int)
+_GUARDED_SCAN = _GUARDED.scan_once  # type: ignore[attr-defined]
+
+# Texts up to this length can neither nest deeper than MAX_DEPTH (each level costs two characters)
+# nor hold an integer longer than MAX_INT_DIGITS: they skip every guard but the surrogate one.
+_SHORT = min(2 * MAX_DEPTH, MAX_INT_DIGITS)
+
+# A JSON string, to blank out before counting brackets (the unrolled form: no backtracking).
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+_backend: Callable[[str], Any] | None = None
+_fast_len = _SHORT  # texts up to this length take the inline fast path; -1 while a backend is installed
+
+
+def set_backend(parse: Callable[[str], Any] | None) -> None:
+    """Install a faster parser in front of the reference (None: the standard library only).
+
+    ``parse(text)`` must return exactly what the reference returns, or raise for any text it does not
+    handle identically (``NaN``, huge integers, lone surrogates ...); `loads` then uses the reference.
+    """
+    global _backend, _fast_len  # noqa: PLW0603 - one process-wide choice
+    _backend = parse
+    _fast_len = _SHORT if parse is None else -1
+
+
+def loads(data: str | bytes | bytearray | memoryview) -> Any:  # noqa: ANN401 - JSON is Any by nature
+    """Parse JSON read from the wire; raise `NotJSONError` (and nothing else) when it is not acceptable.
+
+    ``data`` is text, or bytes decoded as UTF-8 with U+FFFD in place of invalid sequences. See the
+    module docstring for what each kind of hostile input gets.
+    """
+    if len(data) <= _fast_len:
+        # The common case: a short payload. Call the C scanner directly (json.loads adds two frames and
+        # two whitespace regexes); anything unusual (whitespace, bytes, errors) takes the full path.
+        try:
+            value, end = _STD_SCAN(data, 0)
+        except (StopIteration, ValueError, RecursionError, TypeError):
+            return _guarded(data if data.__class__ is str else _text(data))
+        if end != len(data):
+            return _guarded(data)  # type: ignore[arg-type]  # the scanner took it: a str
+        if "\\" in data and _SURROGATE_ESCAPE.search(data) is not None:  # type: ignore[arg-type]
+            return _replace_surrogates(value)
+        return value
+    return _guarded(data if data.__class__ is str else _text(data))
+
+
+def _text(data: object) -> str:
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return bytes(data).decode("utf-8", "replace")
+    msg = f"sseparse JSON input must be str or bytes, not {type(data).__name__}"
+    raise TypeError(msg)
+
+
+def _guarded(text: str) -> Any:  # noqa: ANN401
+    """Every guard, for text long enough to need them, then the backend or the reference."""
+    if len(text) > 2 * MAX_DEPTH and text.count("[") + text.count("{") > MAX_DEPTH and _depth(text) > MAX_DEPTH:
+        msg = f"JSON nested deeper than {MAX_DEPTH} levels"
+        raise NotJSONError(msg, reason="depth")
+    if _backend is not None:
+        try:
+            value = _backend(text)
+        except Exception:  # noqa: BLE001 - the reference decides every text the backend does not take
+            return _reference(text)
+        if "\\" in text and _SURROGATE_ESCAPE.search(text) is not None:
+            return _replace_surrogates(value)
+        return value
+    return _reference(text)
+
+
+def _reference(text: str) -> Any:  # noqa: ANN401
+    """Parse with the standard library and the integer and surrogate guards (depth was checked before)."""
+    try:
+        value, end = _GUARDED_SCAN(text, _skip_space(text, 0))
+    except StopIteration:
+        msg = f"not JSON: {_sample(text)!r}"
+        raise NotJSONError(msg, reason="syntax") from None
+    except NotJSONError:
+        raise
+    except RecursionError:  # only when the caller's own stack is nearly exhausted
+        msg = f"JSON nested too deep for the remaining stack: {_sample(text)!r}"
+        raise NotJSONError(msg, reason="depth") from None
+    except ValueError as exc:  # JSONDecodeError
+        msg = f"not JSON ({exc}): {_sample(text)!r}"
+        raise NotJSONError(msg, reason="syntax") from None
+    if _skip_space(text, end) != len(text):
+        msg = f"not JSON (extra data after the value): {_sample(text)!r}"
+        raise NotJSONError(msg, reason="syntax")
+    if "\\" in text and _SURROGATE_ESCAPE.search(text) is not None:
+        return _replace_surrogates(value)
+    return value
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    return match.end() if match is not None else pos
+
+
+def _sample(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _depth(text: str) -> int:
+    """Return the deepest nesting of brackets outside strings (linear time, no recursion, no Python loop per byte)."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(accumulate(map(_STEP.__getitem__, brackets), initial=0))
+
+
+def _fix(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _replace_surrogates(value: Any) -> Any:  # noqa: ANN401
+    """Replace lone surrogates (escapes JSON allows but UTF-8 cannot encode) by U+FFFD, iteratively."""
+    if isinstance(value, str):
+        return _fix(value)
+    stack: list[Any] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            _fix_list(node, stack)
+        elif isinstance(node, dict):
+            _fix_dict(node, stack)
+    return value
+
+
+def _fix_list(node: list[Any], stack: list[Any]) -> None:
+    for i, item in enumerate(node):
+        if isinstance(item, str):
+            node[i] = _fix(item)
+        elif isinstance(item, (dict, list)):
+            stack.append(item)
+
+
+def _fix_dict(node: dict[str, Any], stack: list[Any]) -> None:
+    items = list(node.items())
+    node.clear()
+    for key, item in items:
+        if isinstance(item, str):
+            item = _fix(item)
+        elif isinstance(item, (dict, list)):
+            stack.append(item)
+        node[_fix(key)] = item
