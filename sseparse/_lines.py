@@ -14,7 +14,7 @@ what makes naive decoders quadratic (``buffer += chunk`` then searching the whol
 
 from __future__ import annotations
 
-__all__ = ["CR", "CRLF", "LF", "LineSplitter"]
+__all__ = ["CR", "CRLF", "LF", "LineSplitter", "interesting_cuts"]
 
 # Terminator kinds reported by `LineSplitter.feed_positions`.
 LF = 0
@@ -152,3 +152,19 @@ class LineSplitter:
         self._dropping = False
         self._skip_lf = False
         return tail
+
+
+def interesting_cuts(data: bytes) -> list[int]:
+    """Return the places where splitting ``data`` into two reads is most likely to break a parser.
+
+    Each cut ``c`` (``0 < c < len(data)``) means the reads ``data[:c]`` and ``data[c:]``: on both
+    sides of every CR and LF (a CRLF split in two, R5), of every non-ASCII byte (a multibyte UTF-8
+    sequence split in two, R3), and after each of the first three bytes (a BOM split in two, or
+    complete and then content, R2). The one definition of "interesting" for `sseparse.testing`'s
+    chunkings and `sseparse.strategies.chunkings`.
+    """
+    cuts = {1, 2, 3}
+    for i, byte in enumerate(data):
+        if byte in (10, 13) or byte >= 0x80:  # LF, CR, non-ASCII
+            cuts.update((i, i + 1))
+    return sorted(cut for cut in cuts if 0 < cut < len(data))

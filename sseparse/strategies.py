@@ -36,6 +36,7 @@ except ImportError as exc:  # pragma: no cover - tested in a subprocess
     raise ImportError(msg, name="hypothesis") from exc
 
 from sseparse._events import ServerSentEvent
+from sseparse._lines import interesting_cuts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -422,22 +423,13 @@ def sse_streams(  # noqa: PLR0913
     return _stream(opts)
 
 
-def _interesting_cuts(data: bytes) -> list[int]:
-    """Return the cuts next to CR, LF and non-ASCII bytes, and inside the first three bytes."""
-    cuts = {1, 2}
-    for i, byte in enumerate(data):
-        if byte in (10, 13) or byte >= 0x80:
-            cuts.update((i, i + 1))
-    return sorted(cut for cut in cuts if 0 < cut < len(data))
-
-
 def chunkings(
     data: bytes | bytearray | memoryview, *, max_chunks: int | None = None, empty_chunks: bool = True
 ) -> SearchStrategy[list[bytes]]:
     """Generate the ways a transport could split ``data`` into reads: lists whose join is ``data``.
 
-    Cuts fall anywhere, often next to CR, LF and non-ASCII bytes and inside the first three bytes
-    (where a BOM is), or the data comes in fixed-size reads (one byte at a time included).
+    Cuts fall anywhere, often next to CR, LF and non-ASCII bytes and after each of the first three
+    bytes (where a BOM is), or the data comes in fixed-size reads (one byte at a time included).
 
     ``max_chunks``    at most this many chunks (``None``: no limit beyond the length of ``data``).
     ``empty_chunks``  include empty reads (``b""``), which some transports deliver.
@@ -457,7 +449,7 @@ def chunkings(
     if hi < lo or limit == 1:
         return st.just([data])
     cut = st.integers(lo, hi)
-    interesting = [c for c in _interesting_cuts(data) if lo <= c <= hi]
+    interesting = [c for c in interesting_cuts(data) if lo <= c <= hi]
     if interesting:
         cut = st.one_of(cut, st.sampled_from(interesting))
     cuts = st.lists(cut, max_size=limit - 1, unique=not empty_chunks)

@@ -39,6 +39,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from sseparse._lines import interesting_cuts
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
@@ -253,19 +255,6 @@ def _split_at(data: bytes, cuts: Iterable[int]) -> list[bytes]:
     return [data[a:b] for a, b in itertools.pairwise(points)]
 
 
-def _interesting_cuts(data: bytes) -> list[int]:
-    """Return the cuts where transports split and parsers break.
-
-    Around CR and LF, in the first three bytes (a BOM), and around non-ASCII bytes (multibyte
-    UTF-8 sequences).
-    """
-    cuts = {1, 2, 3}
-    for i, byte in enumerate(data):
-        if byte in (10, 13) or byte >= 0x80:  # LF, CR, non-ASCII
-            cuts.update((i, i + 1))
-    return sorted(cut for cut in cuts if 0 < cut < len(data))
-
-
 def _random_chunking(data: bytes, rng: random.Random) -> list[bytes]:
     """One random way to split ``data`` (possibly with empty chunks), drawn from ``rng``."""
     n = len(data)
@@ -282,7 +271,7 @@ def _random_chunking(data: bytes, rng: random.Random) -> list[bytes]:
     if style == 1:  # a few random cuts anywhere
         return _split_at(data, [rng.randint(0, n) for _ in range(rng.randint(1, 8))])
     if style == 2:  # cuts at boundary-sensitive positions
-        interesting = _interesting_cuts(data) or [n // 2]
+        interesting = interesting_cuts(data) or [n // 2]
         return _split_at(data, rng.sample(interesting, min(len(interesting), rng.randint(1, 16))))
     size = rng.randint(1, max(1, min(n, 64)))  # fixed-size reads
     return [data[i : i + size] for i in range(0, n, size)]

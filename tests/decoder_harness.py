@@ -1,6 +1,8 @@
 """Feed-it-every-way helpers for the decoder tests (h11's ``tr()``, generalised).
 
-`decode` runs one chunking through one decoder mode and returns an `Outcome` (events, every valid
+`feed_and_close` is the one feed-every-chunk-then-close loop of the decoder tests; with ``errors=[]``
+it also keeps the events an `EventTooLargeError` carries and goes on, as a caller with a size limit
+does. `decode` runs one chunking through one decoder mode and returns an `Outcome` (events, every valid
 ``retry`` in stream order, the final last event ID), checking on the way that every value has exactly
 the type the API promises. `check_every_way` asserts one expected `Outcome` for a stream fed whole, one
 byte at a time, at every 2-way split (short inputs), as bytearray and memoryview, at a given chunking
@@ -11,6 +13,7 @@ and at random splits, in every decoder mode: the modes take different code paths
 from __future__ import annotations
 
 import base64
+import functools
 import itertools
 import json
 import random
@@ -18,10 +21,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from sseparse import ServerSentEvent, SSEDecoder
+from sseparse import EventTooLargeError, ServerSentEvent, SSEDecoder
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
     from pathlib import Path
 
     from sseparse._typing import Buffer
@@ -57,16 +60,38 @@ def event_tuple(event: ServerSentEvent) -> EventTuple:
     return (event.event, event.data, event.id, event.retry)
 
 
+def _step(call: Callable[[], list[ServerSentEvent]], errors: list[EventTooLargeError] | None) -> list[ServerSentEvent]:
+    try:
+        got = call()
+    except EventTooLargeError as exc:
+        if errors is None:
+            raise
+        errors.append(exc)
+        return list(exc.events)
+    assert type(got) is list
+    return got
+
+
+def feed_and_close(
+    decoder: SSEDecoder, chunks: Iterable[Buffer], *, errors: list[EventTooLargeError] | None = None
+) -> list[ServerSentEvent]:
+    """Feed every chunk to ``decoder``, then close it; return every event, in order.
+
+    Without ``errors`` an `EventTooLargeError` propagates. With a list, each one is appended to it and
+    the events it carries are kept, and feeding goes on (the decoder has skipped the oversized event).
+    """
+    events: list[ServerSentEvent] = []
+    for chunk in chunks:
+        events += _step(functools.partial(decoder.feed, chunk), errors)
+    events += _step(decoder.close, errors)
+    return events
+
+
 def decode(chunks: Sequence[Buffer], *, mode: str = "plain", last_event_id: str = "", **options: Any) -> Outcome:
     """Feed ``chunks`` to a fresh decoder in ``mode``, close it, and return what came out."""
     updates: list[int] = []
     decoder = SSEDecoder(last_event_id=last_event_id, on_retry=updates.append, **MODES[mode], **options)
-    events: list[ServerSentEvent] = []
-    for chunk in chunks:
-        got = decoder.feed(chunk)
-        assert type(got) is list
-        events.extend(got)
-    events.extend(decoder.close())
+    events = feed_and_close(decoder, chunks)
     assert type(decoder.last_event_id) is str
     assert all(type(u) is int for u in updates)
     assert decoder.retry == (updates[-1] if updates else None)

@@ -10,6 +10,7 @@ import hashlib
 import json
 
 import pytest
+from decoder_harness import feed_and_close
 
 from benchmarks import _corpus
 from sseparse import ServerSentEvent, SSEDecoder, parse
@@ -17,10 +18,7 @@ from sseparse import ServerSentEvent, SSEDecoder, parse
 
 def _decode(chunks: tuple[bytes, ...]) -> list[ServerSentEvent]:
     decoder = SSEDecoder()
-    events = []
-    for chunk in chunks:
-        events += decoder.feed(chunk)
-    events += decoder.close()
+    events = feed_and_close(decoder, chunks)
     assert not decoder.incomplete
     return events
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING
 
 import pytest
-from decoder_harness import chunkings
+from decoder_harness import chunkings, feed_and_close
 
-from sseparse import DIAGNOSTIC_KINDS, Diagnostic, EventTooLargeError, SSEDecoder
+from sseparse import DIAGNOSTIC_KINDS, Diagnostic, SSEDecoder
 
 if TYPE_CHECKING:
     from sseparse._typing import Buffer
@@ -19,10 +18,7 @@ BOM = b"\xef\xbb\xbf"
 def diagnose(chunks: list[Buffer], **options: object) -> list[tuple[str, int, int, str | None, str | None]]:
     """Feed ``chunks`` with diagnostics on and return ``(kind, offset, line, field, value)`` for each."""
     decoder = SSEDecoder(diagnostics=True, **options)  # type: ignore[arg-type]
-    for chunk in chunks:
-        with contextlib.suppress(EventTooLargeError):
-            decoder.feed(chunk)
-    decoder.close()
+    feed_and_close(decoder, chunks, errors=[])
     return [(d.kind, d.offset, d.line, d.field, d.value) for d in decoder.diagnostics]
 
 

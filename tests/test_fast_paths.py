@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
+from decoder_harness import feed_and_close
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,8 +57,7 @@ def _chunks(data: bytes, rng: random.Random, sizes: tuple[int, int]) -> list[byt
 
 def _decode(chunks: list[bytes], **options: object) -> tuple[list[sseparse.ServerSentEvent], str, int | None, bool]:
     decoder = sseparse.SSEDecoder(**options)  # type: ignore[arg-type]
-    events = [event for chunk in chunks for event in decoder.feed(chunk)]
-    events += decoder.close()
+    events = feed_and_close(decoder, chunks)
     return events, decoder.last_event_id, decoder.retry, decoder.incomplete
 
 

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+from decoder_harness import feed_and_close
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -46,13 +47,6 @@ SSE_TOKENS = (
 sse_bytes = st.lists(st.one_of(st.sampled_from(SSE_TOKENS), st.binary(max_size=4)), max_size=40).map(b"".join)
 
 
-def feed_all(decoder: SSEDecoder, chunks: list[bytes]) -> list[ServerSentEvent]:
-    events: list[ServerSentEvent] = []
-    for chunk in chunks:
-        events.extend(decoder.feed(chunk))
-    return events + decoder.close()
-
-
 def check_events(events: list[ServerSentEvent]) -> None:
     """What any dispatched event must look like, whatever the input."""
     for event in events:
@@ -73,13 +67,13 @@ def check_events(events: list[ServerSentEvent]) -> None:
 def test_decoder_never_raises_and_ignores_chunking(case: tuple[bytes, list[bytes]]) -> None:
     """Any bytes in any chunking: no exception, the same events as in one chunk, on both paths."""
     data, chunks = case
-    whole = feed_all(SSEDecoder(), [data])
+    whole = feed_and_close(SSEDecoder(), [data])
     check_events(whole)
-    assert feed_all(SSEDecoder(), chunks) == whole
+    assert feed_and_close(SSEDecoder(), chunks) == whole
     general = SSEDecoder(diagnostics=True)
-    assert feed_all(general, chunks) == whole
+    assert feed_and_close(general, chunks) == whole
     assert {d.kind for d in general.diagnostics} <= set(DIAGNOSTIC_KINDS)
-    incomplete = feed_all(SSEDecoder(dispatch_incomplete=True), chunks)
+    incomplete = feed_and_close(SSEDecoder(dispatch_incomplete=True), chunks)
     check_events(incomplete)
     assert incomplete[: len(whole)] == whole
 
@@ -90,14 +84,10 @@ def test_decoder_with_a_size_limit_raises_only_event_too_large(case: tuple[bytes
     """With max_event_size the only exception is EventTooLargeError, and the decoder goes on."""
     _, chunks = case
     decoder = SSEDecoder(max_event_size=limit)
-    events: list[ServerSentEvent] = []
-    for chunk in chunks:
-        try:
-            events.extend(decoder.feed(chunk))
-        except EventTooLargeError as exc:
-            events.extend(exc.events)
-    events.extend(decoder.close())  # close() never raises: the unfinished tail is simply discarded
+    errors: list[EventTooLargeError] = []
+    events = feed_and_close(decoder, chunks, errors=errors)
     assert decoder.closed
+    assert all(error.limit == limit for error in errors)
     check_events(events)
     assert all(len(event.data) <= limit for event in events)  # a character needs a byte of the event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
-from decoder_harness import chunkings
+from decoder_harness import chunkings, feed_and_close
 
 from sseparse import EventTooLargeError, ServerSentEvent, SSEDecoder, SSEError
 
@@ -21,16 +21,9 @@ def data_of(events: list[ServerSentEvent]) -> list[str]:
 def decode_with_limit(chunks: list[Buffer], limit: int) -> tuple[list[str], int, str]:
     """Feed with a limit, collecting events from errors too; return data, error count and last event ID."""
     decoder = SSEDecoder(max_event_size=limit)
-    events: list[ServerSentEvent] = []
-    errors = 0
-    for chunk in chunks:
-        try:
-            events.extend(decoder.feed(chunk))
-        except EventTooLargeError as exc:
-            errors += 1
-            events.extend(exc.events)
-    events.extend(decoder.close())
-    return data_of(events), errors, decoder.last_event_id
+    errors: list[EventTooLargeError] = []
+    events = feed_and_close(decoder, chunks, errors=errors)
+    return data_of(events), len(errors), decoder.last_event_id
 
 
 def test_oversized_event_is_dropped_and_the_error_carries_the_events_before_and_after_it() -> None:

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
-from decoder_harness import MODES, Outcome, decode
+from decoder_harness import MODES, Outcome, decode, feed_and_close
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -117,10 +117,7 @@ def test_arbitrary_bytes_never_raise(data: bytes, mode: str, draw: st.DataObject
     """No byte sequence in any chunking makes any mode raise; every value has its exact type."""
     chunks = draw.draw(split(data))
     decoder = SSEDecoder(dispatch_incomplete=incomplete, **MODES[mode])
-    events: list[ServerSentEvent] = []
-    for chunk in chunks:
-        events.extend(decoder.feed(chunk))
-    events.extend(decoder.close())
+    events = feed_and_close(decoder, chunks)
     for event in events:
         assert type(event.data) is str
         assert type(event.event) is str
@@ -136,19 +133,9 @@ def test_with_a_small_limit_only_limit_errors_are_raised_and_chunking_does_not_m
 
     def run(chunks: list[bytes]) -> tuple[list[tuple[str, str, str, int | None]], str]:
         decoder = SSEDecoder(max_event_size=limit)
-        events: list[ServerSentEvent] = []
-        limits: list[int] = []
-        for chunk in chunks:
-            try:
-                events.extend(decoder.feed(chunk))
-            except EventTooLargeError as exc:
-                limits.append(exc.limit)
-                events.extend(exc.events)
-        try:
-            events.extend(decoder.close())
-        except EventTooLargeError as exc:  # only a held BOM prefix, longer than a tiny limit
-            limits.append(exc.limit)
-        assert set(limits) <= {limit}
+        errors: list[EventTooLargeError] = []
+        events = feed_and_close(decoder, chunks, errors=errors)
+        assert {error.limit for error in errors} <= {limit}
         return [(e.event, e.data, e.id, e.retry) for e in events], decoder.last_event_id
 
     assert run(draw.draw(split(data))) == run([data])

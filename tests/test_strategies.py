@@ -12,6 +12,7 @@ import textwrap
 from typing import Any
 
 import pytest
+from decoder_harness import feed_and_close
 from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -34,9 +35,7 @@ FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 
 def decode(chunks: list[bytes], **options: Any) -> list[ServerSentEvent]:
-    decoder = SSEDecoder(**options)
-    out = [event for chunk in chunks for event in decoder.feed(chunk)]
-    return out + decoder.close()
+    return feed_and_close(SSEDecoder(**options), chunks)
 
 
 # -- the cross-check ---------------------------------------------------------------------------------
