@@ -24,6 +24,8 @@ from sseparse._iter import aiter_events, iter_events, parse
 # The rest loads on first use (PEP 562), so `import sseparse` costs only the decoder: streams and
 # accumulators pull in more code than an SDK that embeds the decoder needs.
 _LAZY = {
+    "keepalive": "sseparse._keepalive",
+    "keepalive_sync": "sseparse._keepalive",
     "ResumeState": "sseparse._reconnect",
     "areconnecting": "sseparse._reconnect",
     "reconnecting": "sseparse._reconnect",
@@ -53,6 +55,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from sseparse._keepalive import keepalive, keepalive_sync
     from sseparse._reconnect import ResumeState, areconnecting, reconnecting
     from sseparse._stream import AsyncStream, Stream
     from sseparse.accumulators import (
@@ -138,6 +141,8 @@ __all__ = [
     "areconnecting",
     "encode",
     "iter_events",
+    "keepalive",
+    "keepalive_sync",
     "make_accumulator",
     "parse",
     "reconnecting",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 import pytest
 
 from sseparse import ServerSentEvent, encode, parse
@@ -44,3 +46,67 @@ def test_a_lone_surrogate_raises_a_clear_value_error(field: str) -> None:
     with pytest.raises(ValueError, match=r"lone surrogate") as info:
         encode(**{field: "a\udc80b"})  # type: ignore[arg-type]
     assert not isinstance(info.value, UnicodeEncodeError)
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        ({"delta": "Hi", "n": [1, 2.5, None, True]}, b'data: {"delta":"Hi","n":[1,2.5,null,true]}'),
+        ({"text": "caf\u00e9 \u2028"}, 'data: {"text":"caf\u00e9 \u2028"}'.encode()),  # kept as is, not \\u-escaped
+        ({"text": "a\nb\rc"}, b'data: {"text":"a\\nb\\rc"}'),  # JSON escapes line breaks: one data line
+        ([1, "x"], b'data: [1,"x"]'),
+        (0, b"data: 0"),
+        (False, b"data: false"),
+    ],
+)
+def test_encode_sends_objects_as_compact_json(data: object, line: bytes) -> None:
+    """Anything JSON-serialisable goes out as compact JSON on one data line and parses back equal."""
+    block = encode(data)
+    assert block == line + b"\n\n"
+    assert parse(block)[0].json() == data
+
+
+def test_encode_sends_a_pydantic_model_as_its_json() -> None:
+    pydantic = pytest.importorskip("pydantic")
+
+    class Delta(pydantic.BaseModel):  # type: ignore[name-defined,misc]
+        text: str
+        index: int = 0
+
+    assert encode(Delta(text="Hi")) == b'data: {"text":"Hi","index":0}\n\n'
+
+
+@pytest.mark.parametrize(("value", "text"), [(7, b"7"), (0, b"0"), (-3, b"-3"), (2**70, str(2**70).encode())])
+def test_encode_accepts_int_ids(value: int, text: bytes) -> None:
+    assert encode("x", id=value) == b"id: " + text + b"\ndata: x\n\n"
+    assert parse(encode("x", id=value))[0].id == text.decode()
+
+
+def test_an_int_enum_id_is_sent_as_its_number() -> None:
+    class Step(enum.IntEnum):
+        FIRST = 1
+
+    assert encode("x", id=Step.FIRST) == b"id: 1\ndata: x\n\n"
+
+
+@pytest.mark.parametrize("value", [True, 1.5, b"7", None.__class__])
+def test_encode_refuses_other_id_types(value: object) -> None:
+    with pytest.raises(TypeError, match="id must be a str or an int"):
+        encode("x", id=value)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", [b"raw", bytearray(b"raw"), memoryview(b"raw")])
+def test_encode_refuses_bytes_data_naming_the_fix(data: object) -> None:
+    with pytest.raises(TypeError, match="decode it first"):
+        encode(data)
+
+
+def test_encode_refuses_data_that_is_not_json() -> None:
+    with pytest.raises(TypeError, match="JSON-serialisable"):
+        encode({"when": object()})
+    with pytest.raises(ValueError, match="as JSON"):
+        encode({"x": float("nan")})
+    loop: list[object] = []
+    loop.append(loop)
+    with pytest.raises(ValueError, match="as JSON"):
+        encode(loop)

@@ -226,7 +226,7 @@ def test_encoded_blocks_concatenated_parse_to_their_events_with_sticky_ids(
         ({"data": "x", "retry": 1.5}, ValueError),
         ({}, ValueError),
         ({"data": b"x"}, TypeError),
-        ({"data": "x", "id": 7}, TypeError),
+        ({"data": "x", "id": 7.0}, TypeError),  # an int id is fine (test_encoder.py), a float is not
     ],
 )
 def test_encode_refuses_what_a_block_cannot_represent(kwargs: dict[str, object], error: type[Exception]) -> None:
