@@ -47,6 +47,8 @@ _MESSAGE = ("message",)
 _NONE = (None,)
 _EOL_NAMES = {LF: "LF", CRLF: "CRLF", CR: "CR"}
 _FIELDS = ("data", "event", "id", "retry")
+MAX_RETRY = 2**64 - 1
+"""The largest ``retry`` (milliseconds) the decoder accepts; a larger one is ignored, as Chromium does."""
 
 # No limit by default: both LLM SDKs buffer whole events without a cap, and a cap that is too small
 # silently breaks large tool-call payloads. eventsource-parser's maxBufferSize is opt-in too.
@@ -60,6 +62,30 @@ def _redecode_non_ascii(values: list[str]) -> None:
     for _ in range(ascii_flags.count(False)):
         i = ascii_flags.index(False, i + 1)
         values[i] = values[i].encode("latin-1").decode("utf-8", "replace")
+
+
+def _big_retry(value: bytes) -> int | None:
+    """Return a ``retry`` of 20 digits or more (leading zeros allowed) if it is at most `MAX_RETRY`, else None.
+
+    Bounded before conversion: a value of thousands of digits costs no int conversion (which would
+    raise past Python's int_max_str_digits) and no big-number arithmetic.
+    """
+    digits = value.lstrip(b"0")
+    if len(digits) > 20:
+        return None
+    number = int(digits or b"0")
+    return number if number <= MAX_RETRY else None
+
+
+def _retry_problem(value: str) -> str | None:
+    """Return why a ``retry`` value is ignored, or None when it is valid."""
+    if not value:
+        return "an empty retry is ignored (the spec is ambiguous here)"
+    if not (value.isascii() and value.isdigit()):
+        return "retry must be ASCII digits only"
+    if _big_retry(value.encode()) is None:
+        return f"retry is larger than {MAX_RETRY} ms (2**64 - 1)"
+    return None
 
 
 class SSEDecoder:
@@ -396,9 +422,11 @@ class SSEDecoder:
             if b"\0" not in value:  # R11: an id containing NUL is ignored entirely
                 self._id_buf = value.decode("utf-8", "replace")
         elif name == b"retry" and value.isdigit():  # bytes.isdigit: ASCII digits only, and not ""
-            self._retry_block = self.retry = int(value)
-            if self._on_retry is not None:
-                self._on_retry(self._retry_block)
+            retry = int(value) if len(value) < 20 else _big_retry(value)
+            if retry is not None:
+                self._retry_block = self.retry = retry
+                if self._on_retry is not None:
+                    self._on_retry(retry)
         # R11: any other name is ignored.
 
     # -- slow and general paths ---------------------------------------------------------------------
@@ -554,9 +582,9 @@ class SSEDecoder:
                 self._diag("misplaced-bom", message, offset, lineno, name, value)
             else:
                 self._diag("unknown-field", f"unknown field {name!r} ignored", offset, lineno, name, value)
-        elif name == "retry" and not (value.isascii() and value.isdigit()):
-            why = "an empty retry is ignored (the spec is ambiguous here)" if not value else "retry must be ASCII digits only"
-            self._diag("invalid-retry", f"invalid retry value {value!r} ignored: {why}", offset, lineno, name, value)
+        elif name == "retry" and (why := _retry_problem(value)) is not None:
+            shown = value if len(value) <= 40 else f"{value[:20]}...({len(value)} characters)"
+            self._diag("invalid-retry", f"invalid retry value {shown!r} ignored: {why}", offset, lineno, name, value)
         elif name == "id" and "\0" in value:
             self._diag("id-contains-nul", "an id containing U+0000 is ignored", offset, lineno, name, value)
 

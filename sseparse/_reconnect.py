@@ -35,6 +35,12 @@ __all__ = ["Reconnect", "ResumeState", "areconnecting", "reconnecting"]
 Mode = Literal["resume", "restart"]
 
 
+MAX_WAIT = 4_294_967.0
+"""The longest wait between connections in seconds (2**32 - 1 ms, about 49.7 days: the longest sleep
+Windows accepts), whatever the server's ``retry`` or the backoff settings; ``max_server_wait=None``
+means this."""
+_MAX_EXPONENT = 1000  # 2.0**1000 is finite; beyond it every backoff is at its cap anyway
+
 class ResumeState:
     """What ``connect`` receives: where the stream stopped and which attempt this is.
 
@@ -157,12 +163,15 @@ class Reconnect:
         )
         core.reset(resume=self.resume)
         if retry is not None:
-            wait = retry / 1000
-            if self.max_server_wait is not None:  # a server (or a typo) may ask for days
-                wait = min(wait, self.max_server_wait)
+            # Bounded before any arithmetic: the wire value may have any number of digits.
+            cap = MAX_WAIT if self.max_server_wait is None else min(self.max_server_wait, MAX_WAIT)
+            wait = min(retry, int(cap * 1000) + 1) / 1000
+            wait = min(wait, cap)  # a server (or a typo) may ask for days
         else:
-            # Full jitter: uniform in [0, min(cap, base * 2**n)], n = reconnects so far.
-            wait = self._random() * min(self.max_backoff, self.backoff * 2 ** (attempts - 1))
+            # Full jitter: uniform in [0, min(cap, base * 2**n)], n = reconnects so far (the exponent
+            # bounded, so 2**n stays a float however many attempts are allowed).
+            growth = self.backoff * 2.0 ** min(attempts - 1, _MAX_EXPONENT)
+            wait = self._random() * min(self.max_backoff, growth, MAX_WAIT)
         self.waits.append(wait)
         return wait
 
