@@ -41,6 +41,7 @@ Windows accepts), whatever the server's ``retry`` or the backoff settings; ``max
 means this."""
 _MAX_EXPONENT = 1000  # 2.0**1000 is finite; beyond it every backoff is at its cap anyway
 
+
 class ResumeState:
     """What ``connect`` receives: where the stream stopped and which attempt this is.
 

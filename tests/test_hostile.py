@@ -74,7 +74,9 @@ def test_issue_9_many_attempts_never_overflow_the_backoff() -> None:
         connects.append(state.attempt)
         return [CHUNK_DONE]
 
-    stream = sseparse.reconnecting(connect, format="openai-chat", raw=True, sleep=waits.append, max_attempts=10_000, max_backoff=7.0)
+    stream = sseparse.reconnecting(
+        connect, format="openai-chat", raw=True, sleep=waits.append, max_attempts=10_000, max_backoff=7.0
+    )
     with pytest.raises(sseparse.IncompleteStreamError):
         list(stream)
     assert len(connects) == 10_000
