@@ -238,6 +238,8 @@ class BaseAccumulator:
         choices: list[Choice],
         final: dict[str, Any],
         details: dict[str, Any],
+        refusal: str | None = None,
+        commentary: str = "",
     ) -> AccumulatedResult:
         """Build the result; ``format``, ``end``, ``error`` and the merge notes are the accumulator's own."""
         return AccumulatedResult(
@@ -253,6 +255,8 @@ class BaseAccumulator:
             final=final,
             merge_notes=list(self._notes),
             details=details,
+            refusal=refusal,
+            commentary=commentary,
         )
 
     def _single_choice_result(  # noqa: PLR0913
@@ -267,6 +271,8 @@ class BaseAccumulator:
         usage: dict[str, Any] | None,
         final: dict[str, Any],
         details: dict[str, Any],
+        refusal: str | None = None,
+        commentary: str = "",
     ) -> AccumulatedResult:
         """Build the result of a format with one answer: its `Choice` 0 repeats the top-level fields.
 
@@ -276,6 +282,7 @@ class BaseAccumulator:
             0,
             role=role,
             content=text if has_text else None,
+            refusal=refusal,
             reasoning=reasoning,
             tool_calls=tool_calls,
             finish_reason=finish_reason,
@@ -289,6 +296,8 @@ class BaseAccumulator:
             choices=[choice],
             final=final,
             details=details,
+            refusal=refusal,
+            commentary=commentary,
         )
 
     def _choices_result(
@@ -312,4 +321,5 @@ class BaseAccumulator:
             choices=choices,
             final=final,
             details=details,
+            refusal=first.refusal if first is not None else None,
         )

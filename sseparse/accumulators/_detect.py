@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sseparse.accumulators._payloads import is_error_payload as error_shape
+
 if TYPE_CHECKING:
     from sseparse._events import ServerSentEvent
 
@@ -44,7 +46,7 @@ def detect_builtin(event: ServerSentEvent, payload: Any) -> str | None:  # noqa:
 
 
 def is_error_payload(event: ServerSentEvent, payload: Any) -> bool:  # noqa: ANN401
-    """Return True for the three in-stream error shapes (and ``event: error``)."""
+    """Return True for every in-stream error shape `error_from_payload` knows (and ``event: error``)."""
     if event.event == "error":
         return True
-    return isinstance(payload, dict) and (payload.get("type") == "error" or isinstance(payload.get("error"), (dict, str)))
+    return isinstance(payload, dict) and error_shape(payload)

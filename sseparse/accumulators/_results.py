@@ -238,6 +238,10 @@ class AccumulatedResult:
     ``format``         ``"openai-chat"``, ``"openai-responses"``, ``"anthropic-messages"``, ``"gemini"``,
                        a registered format's name, or None when it could not be told.
     ``text``           the answer text ("" when none); ``reasoning`` the reasoning/thinking text.
+    ``refusal``        the refusal text when the model declined (OpenAI Chat and Responses), else None;
+                       an empty refusal the provider sent stays ``""``.
+    ``commentary``     text the model addressed to the user before its final answer (Responses message
+                       items with ``phase: "commentary"``), kept apart from ``text``; "" when none.
     ``tool_calls``     the calls of the (first) answer, in order.
     ``finish_reason``  as the provider sent it (``"stop"``, ``"tool_calls"``, ``"end_turn"``, ``"STOP"``) or None.
     ``usage``          the last usage the stream reported (never summed) or None.
@@ -251,6 +255,7 @@ class AccumulatedResult:
 
     __slots__ = (
         "choices",
+        "commentary",
         "details",
         "end",
         "error",
@@ -259,6 +264,7 @@ class AccumulatedResult:
         "format",
         "merge_notes",
         "reasoning",
+        "refusal",
         "text",
         "tool_calls",
         "usage",
@@ -279,11 +285,15 @@ class AccumulatedResult:
         final: dict[str, Any] | None = None,
         merge_notes: list[str] | None = None,
         details: dict[str, Any] | None = None,
+        refusal: str | None = None,
+        commentary: str = "",
     ) -> None:
         self.format = format
         self.end = end
         self.text = text
         self.reasoning = reasoning
+        self.refusal = refusal
+        self.commentary = commentary
         self.tool_calls = tool_calls if tool_calls is not None else []
         self.finish_reason = finish_reason
         self.usage = usage
@@ -297,6 +307,8 @@ class AccumulatedResult:
         parts = [f"format={self.format!r}", f"end={self.end.value!r}", f"text={_short(self.text)!r}"]
         if self.reasoning:
             parts.append(f"reasoning={_short(self.reasoning)!r}")
+        if self.refusal is not None:
+            parts.append(f"refusal={_short(self.refusal)!r}")
         if self.tool_calls:
             parts.append(f"tool_calls={self.tool_calls!r}")
         parts.append(f"finish_reason={self.finish_reason!r}")

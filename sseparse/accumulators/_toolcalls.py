@@ -27,6 +27,7 @@ from sseparse.accumulators._updates import ToolCallFinished
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from sseparse.accumulators._merge import Extras
     from sseparse.accumulators._updates import Update
 
 __all__ = ["CallBuilder", "Fragments", "ToolCallTracker", "finish_calls"]
@@ -76,7 +77,20 @@ class Fragments:
 class CallBuilder:
     """A tool call being streamed: identity set once, argument fragments joined on demand."""
 
-    __slots__ = ("_length", "args", "done", "extra", "id", "index", "name", "type", "value", "wire_index")
+    __slots__ = (
+        "_length",
+        "args",
+        "done",
+        "extra",
+        "fields",
+        "function_fields",
+        "id",
+        "index",
+        "name",
+        "type",
+        "value",
+        "wire_index",
+    )
 
     def __init__(self, index: int, id: str | None = None, name: str = "", type: str = "function") -> None:  # noqa: A002
         self.index = index
@@ -89,6 +103,8 @@ class CallBuilder:
         self.wire_index: int | None = None
         self.value: Any = None  # the parsed arguments when the format delivers them parsed
         self.extra: dict[str, Any] = {}
+        self.fields: Extras | None = None  # unknown keys of the call's deltas, merged (see _merge)
+        self.function_fields: Extras | None = None  # unknown keys of its ``function`` objects
 
     @property
     def arguments(self) -> str:

@@ -11,6 +11,7 @@ __all__ = [
     "ErrorUpdate",
     "FinishUpdate",
     "ReasoningDelta",
+    "RefusalDelta",
     "ResetUpdate",
     "TextDelta",
     "ToolCallArgumentsDelta",
@@ -57,6 +58,16 @@ class TextDelta(Update):
 
 class ReasoningDelta(Update):
     """More reasoning / thinking text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str, choice: int = 0) -> None:
+        self.choice = choice
+        self.text = text
+
+
+class RefusalDelta(Update):
+    """More refusal text: the model declined (OpenAI Chat ``delta.refusal``, Responses ``response.refusal.delta``)."""
 
     __slots__ = ("text",)
 

@@ -19,17 +19,17 @@ filter) are fine. ``end`` is ``complete`` only after ``[DONE]``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sseparse.accumulators._base import BaseAccumulator
-from sseparse.accumulators._results import (
-    AccumulatedResult,
-    Choice,
-)
+from sseparse.accumulators._merge import Extras
+from sseparse.accumulators._payloads import is_error_payload
+from sseparse.accumulators._results import AccumulatedResult, Choice
 from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker, finish_calls
 from sseparse.accumulators._updates import (
     FinishUpdate,
     ReasoningDelta,
+    RefusalDelta,
     TextDelta,
     ToolCallArgumentsDelta,
     ToolCallStarted,
@@ -38,18 +38,33 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sseparse._events import ServerSentEvent
+    from sseparse.accumulators._results import ToolCall
 
 __all__ = ["OpenAIChatAccumulator"]
 
+NOTE_UNEXPECTED_CONTENT = "content of an unexpected type was kept as is in final (not counted as text)"
+
 _REASONING_KEYS = ("reasoning_content", "reasoning")
+# Keys with their own handling at each level; any other key is merged by the generic rule (_merge).
+_CHUNK_COMMON = frozenset(
+    {"id", "object", "created", "model", "system_fingerprint", "service_tier", "choices", "usage", "obfuscation"}
+)
+_CHUNK_KNOWN = _CHUNK_COMMON | {"prompt_filter_results", "prompt_annotations"}
+_CHOICE_KNOWN = frozenset({"index", "delta", "logprobs", "finish_reason", "content_filter_results", "content_filter_offsets"})
+_CALL_KNOWN = frozenset({"index", "id", "type", "function"})
+_FUNCTION_KNOWN = frozenset({"name", "arguments"})
 
 
 class _ChoiceState:
     __slots__ = (
         "annotations",
         "audio",
+        "choice_fields",
         "content",
+        "fields",
         "filter_annotations",
         "filter_results",
         "finish_reason",
@@ -57,6 +72,7 @@ class _ChoiceState:
         "index",
         "logprobs_content",
         "logprobs_refusal",
+        "parts",
         "reasoning",
         "reasoning_fields",
         "refusal",
@@ -80,6 +96,9 @@ class _ChoiceState:
         self.filter_annotations: list[dict[str, Any]] = []
         self.annotations: list[Any] = []
         self.audio: dict[str, Any] | None = None
+        self.fields = Extras()  # unknown delta keys: merged into the message
+        self.choice_fields = Extras()  # unknown choice keys: merged into the final choice
+        self.parts: list[list[Any]] | None = None  # list content (Mistral Magistral): [type, Fragments or raw]
 
 
 class OpenAIChatAccumulator(BaseAccumulator):
@@ -97,6 +116,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
         self._service_tier: str | None = None
         self._usage: dict[str, Any] | None = None
         self._prompt_filters: list[Any] = []
+        self._fields = Extras()  # unknown chunk keys: merged into final
 
     def _non_json(self, event: ServerSentEvent, out: list[Update] | None) -> bool:
         if event.data.strip() == "[DONE]":
@@ -105,13 +125,48 @@ class OpenAIChatAccumulator(BaseAccumulator):
             return True
         return False
 
-    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901, PLR0912
-        if event_type == "error" or payload.get("error") is not None:
+    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901 - the hot path, kept inline
+        if event_type == "error" or payload.get("error") is not None or ("choices" not in payload and is_error_payload(payload)):
             self._fail(self._error_from(payload), out)
             return
+        if self._id is None or self._model is None or not self._created:
+            self._identity(payload)
+        value = payload.get("system_fingerprint")
+        if value is not None:
+            self._fingerprint = value
+        value = payload.get("service_tier")
+        if value is not None:
+            self._service_tier = value
+        usage = payload.get("usage")
+        if usage or "x_groq" in payload:
+            self._take_usage(usage, payload, out)
+        if not _CHUNK_COMMON.issuperset(payload):  # the rare keys: Azure filters, unknown ones
+            self._fields.merge(payload, _CHUNK_KNOWN)
+            filters = payload.get("prompt_filter_results") or payload.get("prompt_annotations")
+            if filters:
+                self._prompt_filters.extend(filters if isinstance(filters, list) else [filters])
+        choices = payload.get("choices")
+        if choices.__class__ is list:
+            for choice in choices:
+                if choice.__class__ is dict:
+                    self._choice(choice, out)
+
+    def _take_usage(self, usage: Any, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401
+        """Usage replaces the last one (never summed); Groq's ``x_groq.usage`` counts when there is no other."""
+        if usage is None:
+            groq = payload.get("x_groq")
+            if groq.__class__ is dict:
+                usage = groq.get("usage")
+        if usage:
+            self._usage = usage
+            if out is not None:
+                out.append(UsageUpdate(usage))
+
+    def _identity(self, payload: dict[str, Any]) -> None:
+        """Take ``id``, ``model`` and ``created`` once (Azure's prompt-filter chunk has ``""`` and ``0``)."""
         if self._id is None:
             value = payload.get("id")
-            if value and isinstance(value, str):  # Azure's prompt-filter chunk has id ""
+            if value and isinstance(value, str):
                 self._id = value
         if self._model is None:
             value = payload.get("model")
@@ -121,29 +176,6 @@ class OpenAIChatAccumulator(BaseAccumulator):
             value = payload.get("created")
             if isinstance(value, int):
                 self._created = value
-        value = payload.get("system_fingerprint")
-        if value is not None:
-            self._fingerprint = value
-        value = payload.get("service_tier")
-        if value is not None:
-            self._service_tier = value
-        usage = payload.get("usage")
-        if usage is None:
-            groq = payload.get("x_groq")
-            if groq.__class__ is dict:
-                usage = groq.get("usage")
-        if usage:
-            self._usage = usage
-            if out is not None:
-                out.append(UsageUpdate(usage))
-        filters = payload.get("prompt_filter_results") or payload.get("prompt_annotations")
-        if filters:
-            self._prompt_filters.extend(filters if isinstance(filters, list) else [filters])
-        choices = payload.get("choices")
-        if choices.__class__ is list:
-            for choice in choices:
-                if choice.__class__ is dict:
-                    self._choice(choice, out)
 
     def _state(self, index: Any) -> _ChoiceState:  # noqa: ANN401
         if index.__class__ is not int:
@@ -153,45 +185,33 @@ class OpenAIChatAccumulator(BaseAccumulator):
             state = self._choices[index] = _ChoiceState(index, self._note)
         return state
 
-    def _choice(self, choice: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912
+    def _choice(self, choice: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912 - the hot path, kept inline
         index = choice.get("index", 0)
         state = self._choices.get(index) if index.__class__ is int else None
         if state is None:
             state = self._state(index)
         delta = choice.get("delta")
         if delta.__class__ is dict:
+            handlers = self._DELTA_HANDLERS
             for key, value in delta.items():
-                if key == "content":
-                    if value.__class__ is str:
-                        content = state.content
-                        content.seen = True
-                        if value:
-                            content.parts.append(value)
-                            if out is not None:
-                                out.append(TextDelta(value, state.index))
-                elif key == "tool_calls":
-                    if value.__class__ is list:
-                        self._tool_calls(state, value, out)
-                elif key in _REASONING_KEYS:
-                    if value.__class__ is str:
-                        self._reasoning(state, key, value, delta, out)
-                elif key == "role":
-                    if value and state.role is None:
-                        state.role = value
-                elif key == "refusal":
-                    if value.__class__ is str:
-                        state.refusal.append(value)
-                elif key == "function_call":
-                    if value.__class__ is dict:
-                        self._function_call(state, value, out)
-                elif key == "audio":
-                    if value.__class__ is dict:
-                        self._audio(state, value)
-                elif key == "annotations" and value.__class__ is list:
-                    state.annotations.extend(value)
+                if key == "content" and value.__class__ is str and state.parts is None:  # the hot path, inline
+                    content = state.content
+                    content.seen = True
+                    if value:
+                        content.parts.append(value)
+                        if out is not None:
+                            out.append(TextDelta(value, state.index))
+                    continue
+                handler = handlers.get(key)
+                if handler is not None:
+                    handler(self, state, value, delta, out)
+                else:
+                    state.fields.merge({key: value})
         elif "content_filter_offsets" in choice or "content_filter_results" in choice:
             # Azure asynchronous filter: an annotation chunk, never part of the text.
             state.filter_annotations.append({k: v for k, v in choice.items() if k != "index"})
+        if not _CHOICE_KNOWN.issuperset(choice):
+            state.choice_fields.merge(choice, _CHOICE_KNOWN)
         logprobs = choice.get("logprobs")
         if logprobs:
             self._logprobs(state, logprobs)
@@ -205,19 +225,67 @@ class OpenAIChatAccumulator(BaseAccumulator):
                 out.append(FinishUpdate(finish, state.index))
             self._finish_choice_calls(state, out)
 
-    def _reasoning(self, state: _ChoiceState, key: str, value: str, delta: dict[str, Any], out: list[Update] | None) -> None:
-        fragments = state.reasoning_fields.get(key)
-        if fragments is None:
-            fragments = state.reasoning_fields[key] = Fragments()
-        fragments.append(value)
-        # mlx-vlm sends both keys with the same text: the joined reasoning takes reasoning_content then.
-        if key == "reasoning" and delta.get("reasoning_content").__class__ is str:
-            return
-        state.reasoning.append(value)
-        if value and out is not None:
-            out.append(ReasoningDelta(value, state.index))
+    # -- delta handlers (one per known delta key, in _DELTA_HANDLERS) -----------------------------------
 
-    def _tool_calls(self, state: _ChoiceState, entries: list[Any], out: list[Update] | None) -> None:
+    def _content(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401, ARG002
+        """Content that is not a plain string on the hot path: a list of parts (Magistral), a part, or else."""
+        if value is None:
+            return
+        if value.__class__ is str:
+            self._text_part(state, value, out)
+            return
+        if state.parts is None:
+            state.parts = [["text", state.content]] if state.content else []
+        for part in value if value.__class__ is list else [value]:
+            if part.__class__ is str:
+                self._text_part(state, part, out)
+                continue
+            kind = part.get("type") if part.__class__ is dict else None
+            text = part.get("text") if part.__class__ is dict else None
+            if kind == "text" and text.__class__ is str:
+                self._text_part(state, text, out)
+            elif kind == "thinking" and self._thinking_part(state, part.get("thinking"), out):
+                continue
+            else:
+                self._note(NOTE_UNEXPECTED_CONTENT)
+                state.parts.append(["raw", part])
+
+    @staticmethod
+    def _text_part(state: _ChoiceState, text: str, out: list[Update] | None) -> None:
+        state.content.append(text)
+        parts = state.parts
+        if parts is not None:
+            if not parts or parts[-1][0] != "text":
+                parts.append(["text", Fragments()])
+            parts[-1][1].append(text)
+        if text and out is not None:
+            out.append(TextDelta(text, state.index))
+
+    @staticmethod
+    def _thinking_part(state: _ChoiceState, thinking: Any, out: list[Update] | None) -> bool:  # noqa: ANN401
+        """Take a Magistral ``thinking`` part (a str or a list of text parts); False when it is neither."""
+        if thinking.__class__ is str:
+            texts = [thinking]
+        elif thinking.__class__ is list and all(p.__class__ is dict and p.get("text").__class__ is str for p in thinking):
+            texts = [p["text"] for p in thinking]
+        else:
+            return False
+        parts = state.parts
+        assert parts is not None
+        if not parts or parts[-1][0] != "thinking":
+            parts.append(["thinking", Fragments()])
+        for text in texts:
+            parts[-1][1].append(text)
+            state.reasoning.append(text)
+            if text and out is not None:
+                out.append(ReasoningDelta(text, state.index))
+        return True
+
+    def _tool_calls(self, state: _ChoiceState, entries: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401, ARG002
+        if entries.__class__ is not list:
+            if entries is not None:
+                state.fields.merge({"tool_calls": entries})
+            return
         tracker = state.tracker
         for entry in entries:
             if entry.__class__ is not dict:
@@ -235,8 +303,44 @@ class OpenAIChatAccumulator(BaseAccumulator):
                 added = call.add_arguments(arguments, self._note, same_id=bool(call_id) and not opened)
                 if added and out is not None:
                     out.append(ToolCallArgumentsDelta(call.index, added, state.index))
+            if not _CALL_KNOWN.issuperset(entry) or not _FUNCTION_KNOWN.issuperset(function):
+                _call_fields(call, entry, function)
 
-    def _function_call(self, state: _ChoiceState, value: dict[str, Any], out: list[Update] | None) -> None:
+    def _reasoning(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None, key: str) -> None:  # noqa: ANN401
+        if value.__class__ is not str:
+            if value is not None:
+                state.fields.merge({key: value})
+            return
+        fragments = state.reasoning_fields.get(key)
+        if fragments is None:
+            fragments = state.reasoning_fields[key] = Fragments()
+        fragments.append(value)
+        # mlx-vlm sends both keys with the same text: the joined reasoning takes reasoning_content then.
+        if key == "reasoning" and delta.get("reasoning_content").__class__ is str:
+            return
+        state.reasoning.append(value)
+        if value and out is not None:
+            out.append(ReasoningDelta(value, state.index))
+
+    def _reasoning_content(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401
+        self._reasoning(state, value, delta, out, "reasoning_content")
+
+    def _reasoning_key(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401
+        self._reasoning(state, value, delta, out, "reasoning")
+
+    def _role(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401, ARG002
+        if value and state.role is None:
+            state.role = value
+
+    def _refusal(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401, ARG002
+        if value.__class__ is str:
+            state.refusal.append(value)
+            if value and out is not None:
+                out.append(RefusalDelta(value, state.index))
+
+    def _function_call(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401, ARG002
+        if value.__class__ is not dict:
+            return
         call = state.function_call
         if call is None:
             call = state.function_call = CallBuilder(len(state.tracker.calls), None, type="function_call")
@@ -252,8 +356,9 @@ class OpenAIChatAccumulator(BaseAccumulator):
             if out is not None:
                 out.append(ToolCallArgumentsDelta(call.index, arguments, state.index))
 
-    @staticmethod
-    def _audio(state: _ChoiceState, value: dict[str, Any]) -> None:
+    def _audio(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401, ARG002
+        if value.__class__ is not dict:
+            return
         audio = state.audio
         if audio is None:
             audio = state.audio = {"data": Fragments(), "transcript": Fragments()}
@@ -263,6 +368,10 @@ class OpenAIChatAccumulator(BaseAccumulator):
                     audio[key].append(item)
             elif item is not None:
                 audio[key] = item
+
+    def _annotations(self, state: _ChoiceState, value: Any, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401, ARG002
+        if value.__class__ is list:
+            state.annotations.extend(value)
 
     @staticmethod
     def _logprobs(state: _ChoiceState, logprobs: Any) -> None:  # noqa: ANN401
@@ -278,6 +387,19 @@ class OpenAIChatAccumulator(BaseAccumulator):
             if state.logprobs_refusal is None:
                 state.logprobs_refusal = []
             state.logprobs_refusal.extend(refusal)
+
+    # One handler per known delta key; any other key is merged by the generic rule.
+    _DELTA_HANDLERS: ClassVar[dict[str, Callable[..., None]]] = {
+        "content": _content,  # what the inline hot path leaves: lists, parts, None
+        "tool_calls": _tool_calls,
+        "reasoning_content": _reasoning_content,
+        "reasoning": _reasoning_key,
+        "role": _role,
+        "refusal": _refusal,
+        "function_call": _function_call,
+        "audio": _audio,
+        "annotations": _annotations,
+    }
 
     def _finish_choice_calls(self, state: _ChoiceState, out: list[Update] | None) -> None:
         calls = state.tracker.calls if state.function_call is None else [*state.tracker.calls, state.function_call]
@@ -310,6 +432,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
         }
         if self._service_tier is not None:
             final["service_tier"] = self._service_tier
+        self._fields.apply(final)
         details = self._base_details()
         if self._prompt_filters:
             final["prompt_filter_results"] = self._prompt_filters
@@ -320,15 +443,14 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
     def _snapshot_choice(self, state: _ChoiceState) -> tuple[Choice, dict[str, Any]]:
         content = state.content.value() if state.content.seen else None
-        refusal = state.refusal.value() if state.refusal.seen and state.refusal else None
+        refusal = state.refusal.value() if state.refusal.seen else None
         fields = {key: fragments.value() for key, fragments in state.reasoning_fields.items()}
         calls = [call.snapshot() for call in state.tracker.calls]
         message: dict[str, Any] = {"role": state.role or "assistant", "content": content, "refusal": refusal}
+        if state.parts is not None:
+            message["content"] = _final_parts(state.parts)
         if calls:
-            message["tool_calls"] = [
-                {"id": call.id, "type": call.type or "function", "function": {"name": call.name, "arguments": call.arguments}}
-                for call in calls
-            ]
+            message["tool_calls"] = [_final_call(builder, call) for builder, call in zip(state.tracker.calls, calls, strict=True)]
         extra: dict[str, Any] = {}
         if state.function_call is not None:
             legacy = state.function_call.snapshot()
@@ -337,6 +459,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
         message.update(fields)
         if state.annotations:
             message["annotations"] = state.annotations
+        state.fields.apply(message)
         if state.audio is not None:
             audio = {k: (v.value() if isinstance(v, Fragments) else v) for k, v in state.audio.items()}
             message["audio"] = audio
@@ -354,6 +477,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
         if state.filter_results is not None:
             final_choice["content_filter_results"] = state.filter_results
             extra["content_filter_results"] = state.filter_results
+        state.choice_fields.apply(final_choice)
         if state.filter_annotations:
             extra["content_filter_annotations"] = list(state.filter_annotations)
             extra["any_filtered"] = any(_filtered(a.get("content_filter_results")) for a in state.filter_annotations)
@@ -369,6 +493,41 @@ class OpenAIChatAccumulator(BaseAccumulator):
             extra=extra,
         )
         return choice, final_choice
+
+
+def _call_fields(call: CallBuilder, entry: dict[str, Any], function: dict[str, Any]) -> None:
+    """Merge the unknown keys of a tool-call delta and of its ``function`` (Gemini's ``extra_content`` ...)."""
+    if not _CALL_KNOWN.issuperset(entry):
+        if call.fields is None:
+            call.fields = Extras()
+        call.fields.merge(entry, _CALL_KNOWN)
+    if not _FUNCTION_KNOWN.issuperset(function):
+        if call.function_fields is None:
+            call.function_fields = Extras()
+        call.function_fields.merge(function, _FUNCTION_KNOWN)
+
+
+def _final_call(builder: CallBuilder, call: ToolCall) -> dict[str, Any]:
+    function = {"name": call.name, "arguments": call.arguments}
+    if builder.function_fields is not None:
+        builder.function_fields.apply(function)
+    final = {"id": call.id, "type": call.type or "function", "function": function}
+    if builder.fields is not None:
+        builder.fields.apply(final)
+    return final
+
+
+def _final_parts(parts: list[list[Any]]) -> list[Any]:
+    """Return the message content as the list of parts it was streamed as (Magistral), consecutive parts merged."""
+    final: list[Any] = []
+    for kind, value in parts:
+        if kind == "text":
+            final.append({"type": "text", "text": value.value()})
+        elif kind == "thinking":
+            final.append({"type": "thinking", "thinking": [{"type": "text", "text": value.value()}]})
+        else:
+            final.append(value)
+    return final
 
 
 def _filtered(results: Any) -> bool:  # noqa: ANN401
