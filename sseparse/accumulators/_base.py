@@ -123,6 +123,7 @@ class BaseAccumulator:
         self._error: StreamErrorInfo | None = None
         self._notes: list[str] = []
         self._after_end = 0
+        self._unexpected = 0
 
     @property
     def end(self) -> End:
@@ -224,8 +225,16 @@ class BaseAccumulator:
         if note not in self._notes:
             self._notes.append(note)
 
+    def _note_unexpected(self, note: str) -> None:
+        """Note content of a shape the format does not define: kept in ``final``, counted in ``details``."""
+        self._note(note)
+        self._unexpected += 1
+
     def _base_details(self) -> dict[str, Any]:
-        return {"events_after_end": self._after_end} if self._after_end else {}
+        details: dict[str, Any] = {"events_after_end": self._after_end} if self._after_end else {}
+        if self._unexpected:
+            details["unexpected_content"] = self._unexpected
+        return details
 
     def _snapshot(  # noqa: PLR0913
         self,

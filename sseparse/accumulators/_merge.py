@@ -5,8 +5,10 @@ sends at a level that is merged (an OpenAI Chat chunk, choice, delta, tool call,
 block, a Responses item ...) is kept by this rule, which is openai-python's ``accumulate_delta``:
 
 - a key seen for the first time is set; ``null`` never erases a value that is already there;
-- strings are concatenated (``reasoning_details[0].text`` fragments), except the identity keys
-  ``index``, ``type``, ``id`` and ``*_id``, which are replaced (a repeated id is not doubled);
+- strings are concatenated (``reasoning_details[0].text`` fragments), except under the identity
+  keys ``index``, ``type``, ``id``, ``*_id``, ``object``, ``role``, ``name``, ``model``, ``status``
+  and ``format``, which are replaced: providers repeat them on every delta and doubling them would
+  corrupt them (OpenRouter repeats ``format`` in each ``reasoning_details`` entry);
 - dicts are merged recursively;
 - lists are merged by the ``index`` of their dict entries (an entry with a known ``index`` is merged
   into it, any other entry is appended);
@@ -25,7 +27,7 @@ __all__ = ["MAX_DEPTH", "Extras"]
 
 MAX_DEPTH = 32
 
-_REPLACED = frozenset({"index", "type", "id"})
+_REPLACED = frozenset({"index", "type", "id", "object", "role", "name", "model", "status", "format"})
 
 
 class _Text:

@@ -247,7 +247,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
             elif kind == "thinking" and self._thinking_part(state, part.get("thinking"), out):
                 continue
             else:
-                self._note(NOTE_UNEXPECTED_CONTENT)
+                self._note_unexpected(NOTE_UNEXPECTED_CONTENT)
                 state.parts.append(["raw", part])
 
     @staticmethod

@@ -47,6 +47,7 @@ PROBLEM_KINDS: dict[str, str] = {
     "mixed-line-endings": "warning",
     "event-too-large": "error",
     "merge-note": "info",
+    "unexpected-content": "warning",
     "unknown-format": "info",
     "http-error": "error",
     "not-event-stream": "warning",
@@ -365,6 +366,15 @@ def _from_diagnostic(
     return Problem(diagnostic.kind, message, offset, line, position, diagnostic.field, diagnostic.value)
 
 
+def _unexpected_content(result: AccumulatedResult) -> list[Problem]:
+    """Content of a shape the format does not define: kept in ``final``, but the text lacks it."""
+    count = result.details.get("unexpected_content") if isinstance(result.details, dict) else None
+    if not count:
+        return []
+    message = f"{count} piece(s) of content of a shape the format does not define (kept in final, not in the text)"
+    return [Problem("unexpected-content", message)]
+
+
 def _result_problems(result: AccumulatedResult, analysis: Analysis) -> None:
     problems = analysis.problems
     end = str(result.end)
@@ -406,5 +416,6 @@ def _result_problems(result: AccumulatedResult, analysis: Analysis) -> None:
     after = result.details.get("events_after_end") if isinstance(result.details, dict) else None
     if after:
         problems.append(Problem("events-after-end", f"{after} event(s) after the end of the stream were ignored"))
+    problems.extend(_unexpected_content(result))
     for note in result.merge_notes:
         problems.append(Problem("merge-note", note))

@@ -1,0 +1,293 @@
+"""Lossless accumulation: every field a provider sends reaches ``final``, every error shape is an error.
+
+One test per case of issue 13's "Why": unknown keys (OpenRouter, Gemini via OpenAI, xAI), the error
+and content shapes (vLLM/Mistral ``object: error``, Magistral content lists), refusals, Responses
+built-in tools cut before ``.done``, the Anthropic gaps (compaction, fallback, a cut ``tool_use``) and
+inline reasoning tags. Each stream is also fed one byte at a time, which must give the same result.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from llm_corpus import choice, chunk, sse, tc
+
+import sseparse
+from sseparse.accumulators._merge import MAX_DEPTH, Extras
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def _both(body: bytes, **kwargs: Any) -> sseparse.AccumulatedResult:
+    """Accumulate whole and one byte at a time; the two results must be the same."""
+    whole = sseparse.accumulate(body, **kwargs)
+    one_byte = sseparse.accumulate([body[i : i + 1] for i in range(len(body))], **kwargs)
+    assert json.dumps(one_byte.final, sort_keys=True) == json.dumps(whole.final, sort_keys=True)
+    assert (one_byte.text, one_byte.reasoning, one_byte.end) == (whole.text, whole.reasoning, whole.end)
+    return whole
+
+
+def _updates(body: bytes, **kwargs: Any) -> list[sseparse.Update]:
+    accumulator = sseparse.make_accumulator(**kwargs)
+    updates: list[sseparse.Update] = []
+    for event in sseparse.parse(body):
+        updates.extend(accumulator.feed(event))
+    updates.extend(accumulator.close())
+    return updates
+
+
+# -- unknown fields -------------------------------------------------------------------------------------
+
+
+def test_openrouter_reasoning_details_and_native_finish_reason_are_kept() -> None:
+    """OpenRouter's signed ``reasoning_details`` (merged by index) and ``native_finish_reason`` reach final."""
+    detail = {"type": "reasoning.text", "index": 0, "format": "anthropic-claude-v1"}
+    body = sse(
+        [
+            chunk(
+                choice({"role": "assistant", "content": "", "reasoning": "Let", "reasoning_details": [{**detail, "text": "Let"}]})
+            ),
+            chunk(choice({"content": "", "reasoning": " me", "reasoning_details": [{**detail, "text": " me"}]})),
+            chunk(choice({"content": "", "reasoning_details": [{"type": "reasoning.text", "index": 0, "signature": "sig=="}]})),
+            chunk(choice({"content": "Hi"}, native_finish_reason=None)),
+            chunk(choice({}, finish="stop", native_finish_reason="end_turn")),
+        ],
+        done=True,
+    )
+    result = _both(body)
+    message = result.final["choices"][0]["message"]
+    assert message["reasoning_details"] == [{**detail, "text": "Let me", "signature": "sig=="}]
+    assert result.final["choices"][0]["native_finish_reason"] == "end_turn"
+    assert result.reasoning == "Let me"
+    assert result.text == "Hi"
+    assert result.merge_notes == []
+
+
+def test_gemini_openai_layer_thought_signature_is_kept_on_its_tool_call() -> None:
+    """Gemini-via-OpenAI ``tool_calls[].extra_content.google.thought_signature`` stays on its call in final."""
+    extra = {"google": {"thought_signature": "CiQB0e2Kb=="}}
+    body = sse(
+        [
+            chunk(
+                choice(
+                    {
+                        "role": "assistant",
+                        "tool_calls": [tc(0, "call_1", "get_weather", '{"city": "Paris"}', extra_content=extra)],
+                    }
+                )
+            ),
+            chunk(choice({}, finish="tool_calls")),
+        ],
+        done=True,
+    )
+    result = _both(body)
+    call = result.final["choices"][0]["message"]["tool_calls"][0]
+    assert call["extra_content"] == extra
+    assert call["function"] == {"name": "get_weather", "arguments": '{"city": "Paris"}'}
+    assert result.tool_calls[0].json() == {"city": "Paris"}
+
+
+def test_xai_top_level_citations_are_kept() -> None:
+    """xAI's top-level ``citations`` (sent with the last chunk) reach final; known chunk keys keep their handling."""
+    urls = ["https://x.ai/a", "https://x.ai/b"]
+    body = sse(
+        [
+            chunk(choice({"role": "assistant", "content": "Grok"})),
+            chunk(choice({}, finish="stop"), citations=urls),
+        ],
+        done=True,
+    )
+    result = _both(body)
+    assert result.final["citations"] == urls
+    assert "obfuscation" not in result.final
+    assert result.final["object"] == "chat.completion"
+
+
+def test_unknown_fields_merge_rule() -> None:
+    """Strings concatenate, identity keys are replaced, lists merge by index, dicts recursively, null keeps."""
+    extras = Extras()
+    extras.merge({"s": "a", "id": "x1", "n": 1, "l": [{"index": 0, "t": "a"}], "d": {"k": "a"}, "v": [1]})
+    extras.merge({"s": "b", "id": "x1", "n": 2, "l": [{"index": 0, "t": "b"}, {"index": 1, "t": "c"}], "d": {"k": "b"}})
+    extras.merge({"s": None, "v": [2], "call_id": "c", "type": "t"})
+    extras.merge({"call_id": "c", "type": "t", "skip": "no"}, skip={"skip"})
+    snapshot = extras.snapshot()
+    assert snapshot == {
+        "s": "ab",
+        "id": "x1",
+        "n": 2,
+        "l": [{"index": 0, "t": "ab"}, {"index": 1, "t": "c"}],
+        "d": {"k": "ab"},
+        "v": [1, 2],
+        "call_id": "c",
+        "type": "t",
+    }
+    extras.merge({"s": "c"})
+    assert snapshot["s"] == "ab"  # a snapshot is a copy: later merges do not change it
+
+
+def test_unknown_fields_deeply_nested_are_kept_without_recursion() -> None:
+    """Nesting far below MAX_DEPTH is kept whole (replaced, not merged), never a RecursionError."""
+    deep: Any = "leaf"
+    for _ in range(120):
+        deep = {"k": deep}
+    extras = Extras()
+    extras.merge({"deep": deep})
+    extras.merge({"deep": deep})
+    value = extras.snapshot()["deep"]
+    for _ in range(MAX_DEPTH - 1):
+        value = value["k"]
+    assert isinstance(value, dict)
+    body = sse([chunk(choice({"content": "x", "vendor": deep})), chunk(choice({"vendor": deep}, finish="stop"))], done=True)
+    assert sseparse.accumulate(body).final["choices"][0]["message"]["vendor"] == deep
+
+
+# -- error and content shapes -----------------------------------------------------------------------------
+
+
+def test_vllm_object_error_midstream_is_an_error() -> None:
+    """vLLM/Mistral's top-level ``{"object": "error", ...}`` ends the result with error, text kept."""
+    error = {"object": "error", "message": "CUDA out of memory", "type": "InternalServerError", "code": 500}
+    body = sse([chunk(choice({"role": "assistant", "content": "Partial"})), error])
+    result = _both(body)
+    assert result.end == "error"
+    assert result.error is not None
+    assert (result.error.message, result.error.code, result.error.type) == ("CUDA out of memory", 500, "InternalServerError")
+    assert result.text == "Partial"
+    assert any(isinstance(u, sseparse.ErrorUpdate) for u in _updates(body))
+
+
+def test_object_error_as_the_first_event_is_an_error_not_an_unknown_format() -> None:
+    """A stream that starts with ``object: error`` is reported as that error (format detection stops there)."""
+    body = sse([{"object": "error", "message": "model not found", "type": "NotFoundError", "code": 404}])
+    result = sseparse.accumulate(body)
+    assert result.end == "error"
+    assert result.error is not None
+    assert result.error.message == "model not found"
+
+
+@pytest.mark.parametrize(
+    ("payload", "message", "kind"),
+    [
+        ({"error": {"code": 500, "message": "boom", "type": "server_error"}}, "boom", "server_error"),
+        ({"error": "plain text"}, "plain text", None),
+        ({"object": "error", "message": "m", "type": "BadRequestError", "code": 400}, "m", "BadRequestError"),
+        ({"modelStreamErrorException": {"message": "throttled"}}, "throttled", "modelStreamErrorException"),
+        ({"error": {"code": 429, "message": "quota", "status": "RESOURCE_EXHAUSTED"}}, "quota", "RESOURCE_EXHAUSTED"),
+    ],
+)
+def test_every_chat_error_shape_midstream(payload: dict[str, Any], message: str, kind: str | None) -> None:
+    """Each mid-stream error shape after a chat chunk ends the stream with that error."""
+    result = sseparse.accumulate(sse([chunk(choice({"content": "a"})), payload]))
+    assert result.end == "error"
+    assert result.error is not None
+    assert (result.error.message, result.error.type) == (message, kind)
+    assert result.text == "a"
+
+
+def test_magistral_content_lists_give_text_and_reasoning() -> None:
+    """Mistral Magistral's list content: ``thinking`` parts go to reasoning, ``text`` parts to text; final keeps the parts."""
+    thinking = {"type": "thinking", "thinking": [{"type": "text", "text": "Two plus "}]}
+    body = sse(
+        [
+            chunk(choice({"role": "assistant", "content": [thinking]})),
+            chunk(choice({"content": [{"type": "thinking", "thinking": [{"type": "text", "text": "two."}]}]})),
+            chunk(choice({"content": [{"type": "text", "text": "It is "}]})),
+            chunk(choice({"content": "4."})),
+            chunk(choice({}, finish="stop")),
+        ],
+        done=True,
+    )
+    result = _both(body)
+    assert result.reasoning == "Two plus two."
+    assert result.text == "It is 4."
+    assert result.choices[0].content == "It is 4."
+    assert result.final["choices"][0]["message"]["content"] == [
+        {"type": "thinking", "thinking": [{"type": "text", "text": "Two plus two."}]},
+        {"type": "text", "text": "It is 4."},
+    ]
+    assert result.merge_notes == []
+    kinds = [(type(u).__name__, getattr(u, "text", None)) for u in _updates(body) if hasattr(u, "text")]
+    assert kinds == [
+        ("ReasoningDelta", "Two plus "),
+        ("ReasoningDelta", "two."),
+        ("TextDelta", "It is "),
+        ("TextDelta", "4."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        [{"type": "image_url", "image_url": {"url": "data:image/png;base64,AAAA"}}],
+        {"type": "reference", "reference_ids": [1]},
+        42,
+        [{"type": "thinking", "thinking": 7}],
+    ],
+    ids=["unknown-part", "bare-part", "number", "bad-thinking"],
+)
+def test_unexpected_content_is_kept_with_a_note(content: Any) -> None:
+    """Content of an unexpected type is never dropped silently: it stays in final and gets a merge note."""
+    body = sse(
+        [chunk(choice({"role": "assistant", "content": "A"})), chunk(choice({"content": content}, finish="stop"))], done=True
+    )
+    result = _both(body)
+    assert result.text == "A"
+    assert result.merge_notes == ["content of an unexpected type was kept as is in final (not counted as text)"]
+    final_content = result.final["choices"][0]["message"]["content"]
+    assert final_content[0] == {"type": "text", "text": "A"}
+    assert final_content[1:] == (content if isinstance(content, list) else [content])
+
+
+@pytest.mark.parametrize("name", ["magistral", "object-error"])
+def test_check_reports_magistral_oddities_and_object_error(tmp_path: Path, name: str) -> None:
+    """``sseparse check`` finds a problem in an unexpected-content stream and in an ``object: error`` stream."""
+    if name == "magistral":
+        body = sse([chunk(choice({"content": [{"type": "audio", "data": "AAA"}]})), chunk(choice({}, finish="stop"))], done=True)
+        needle = "unexpected type"
+    else:
+        body = sse([chunk(choice({"content": "a"})), {"object": "error", "message": "overloaded", "code": 503}])
+        needle = "overloaded"
+    path = tmp_path / f"{name}.sse"
+    path.write_bytes(body)
+    run = subprocess.run([sys.executable, "-m", "sseparse", "check", str(path)], capture_output=True, text=True, check=False)
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert needle in run.stdout + run.stderr
+
+
+# -- refusals ------------------------------------------------------------------------------------------------
+
+
+def test_chat_refusal_updates_and_result() -> None:
+    """A Chat refusal streams `RefusalDelta` updates and shows as ``result.refusal`` and ``Choice.refusal``."""
+    body = sse(
+        [
+            chunk(choice({"role": "assistant", "content": None, "refusal": ""})),
+            chunk(choice({"refusal": "I can't "})),
+            chunk(choice({"refusal": "help."})),
+            chunk(choice({}, finish="stop")),
+        ],
+        done=True,
+    )
+    result = _both(body)
+    assert result.refusal == "I can't help."
+    assert result.choices[0].refusal == "I can't help."
+    assert result.text == ""
+    assert result.final["choices"][0]["message"]["refusal"] == "I can't help."
+    refusals = [u for u in _updates(body) if isinstance(u, sseparse.RefusalDelta)]
+    assert refusals == [sseparse.RefusalDelta("I can't "), sseparse.RefusalDelta("help.")]
+
+
+def test_chat_empty_refusal_is_kept_as_empty_string() -> None:
+    """``"refusal": ""`` stays ``""`` (as openai-python keeps it); ``null`` stays None."""
+    kept = sseparse.accumulate(sse([chunk(choice({"content": "ok", "refusal": ""}, finish="stop"))], done=True))
+    assert kept.refusal == ""
+    assert kept.choices[0].refusal == ""
+    assert kept.final["choices"][0]["message"]["refusal"] == ""
+    absent = sseparse.accumulate(sse([chunk(choice({"content": "ok", "refusal": None}, finish="stop"))], done=True))
+    assert absent.refusal is None
+    assert absent.final["choices"][0]["message"]["refusal"] is None
