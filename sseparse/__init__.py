@@ -15,6 +15,7 @@ from sseparse._errors import (
     StreamAPIError,
     StreamDecodeError,
     StreamError,
+    StreamHTTPError,
     StreamTimeoutError,
 )
 from sseparse._events import KINDS as DIAGNOSTIC_KINDS
@@ -129,6 +130,7 @@ __all__ = [
     "StreamDecodeError",
     "StreamError",
     "StreamErrorInfo",
+    "StreamHTTPError",
     "StreamTimeoutError",
     "TextDelta",
     "ToolCall",

@@ -22,6 +22,7 @@ __all__ = [
     "StreamAPIError",
     "StreamDecodeError",
     "StreamError",
+    "StreamHTTPError",
     "StreamTimeoutError",
 ]
 
@@ -52,9 +53,11 @@ class StreamError(SSEError):
     """Base class of the errors `Stream` and `AsyncStream` raise about the stream's content.
 
     ``partial`` is the accumulated result up to the failure (``stream.result()`` at that moment), or
-    None when the stream accumulates nothing (no format, or ``accumulate=False``). Exceptions raised by
-    the byte source itself (a read error, a timeout of the HTTP client) are never wrapped: they
-    propagate unchanged, and ``stream.result()`` still gives the partial result afterwards.
+    None when the stream accumulates nothing (no format). A transport failure of the byte source (a
+    read error, a dropped connection, a read timeout of the HTTP client) becomes `IncompleteStreamError`
+    or `StreamTimeoutError` with the client's exception as ``__cause__``; any other exception of the
+    source (and cancellation) propagates unchanged, and ``stream.result()`` still gives the partial
+    result afterwards.
     """
 
     def __init__(self, message: str, *, partial: Any = None) -> None:  # noqa: ANN401 - the accumulator's result type
@@ -90,10 +93,48 @@ class StreamAPIError(StreamError):
         self.event = event
 
 
+class StreamHTTPError(StreamError):
+    """The HTTP response is not a stream: an error status (>= 400), or a content type other than ``text/event-stream``.
+
+    Raised before any chunk is handed out, after up to 64 KiB of the body were read (then the response
+    is closed). ``status`` is the status code, ``headers`` the response's own headers object, ``body``
+    the bytes read. ``message``, ``code`` and ``type`` come from the JSON error body when it has one
+    (OpenAI, Anthropic, Gemini, OpenAI-compatible servers); without one, ``message`` is the start of the
+    body as text, or the reason phrase. ``retry_after`` is the wait in seconds the server asked for
+    (``retry-after-ms``, or ``Retry-After`` in seconds or as an HTTP date), else None. ``response`` is
+    the response object.
+    """
+
+    def __init__(  # noqa: PLR0913
+        self,
+        message: str,
+        *,
+        status: int,
+        headers: Any = None,  # noqa: ANN401 - the HTTP library's own headers object
+        body: bytes = b"",
+        code: str | int | None = None,
+        type: str | None = None,  # noqa: A002 - the error body's own name for it
+        retry_after: float | None = None,
+        response: Any = None,  # noqa: ANN401
+        summary: str | None = None,
+        partial: Any = None,  # noqa: ANN401
+    ) -> None:
+        super().__init__(summary or message, partial=partial)
+        self.message = message
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.code = code
+        self.type = type
+        self.retry_after = retry_after
+        self.response = response
+
+
 class IncompleteStreamError(StreamError):
     """The byte source ended before the format's terminal marker: the stream was cut off.
 
-    Typically a dropped connection. Everything received before the cut is in ``partial``;
+    Typically a dropped connection: when the HTTP client reported it (a read error, a connection
+    reset), that exception is the ``__cause__``. Everything received before the cut is in ``partial``;
     ``last_event_id`` is what a reconnect would send as ``Last-Event-ID``.
     """
 
@@ -111,8 +152,11 @@ class StreamDecodeError(StreamError, ValueError):
 
 
 class StreamTimeoutError(StreamError, TimeoutError):
-    """`AsyncStream`: no bytes arrived for ``idle_timeout`` seconds. ``timeout`` is that limit."""
+    """No bytes arrived in time: the stream's ``idle_timeout``, or the HTTP client's read timeout (then the ``__cause__``).
 
-    def __init__(self, message: str, *, timeout: float, partial: Any = None) -> None:  # noqa: ANN401
+    ``timeout`` is the limit in seconds when sseparse knows it, else None.
+    """
+
+    def __init__(self, message: str, *, timeout: float | None, partial: Any = None) -> None:  # noqa: ANN401
         super().__init__(message, partial=partial)
         self.timeout = timeout

@@ -23,8 +23,10 @@ it when it needs a timer (``idle_timeout``) or the default reconnect sleep.
 
 from __future__ import annotations
 
+from threading import get_ident
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypedDict, TypeVar, Unpack, overload
 
+from sseparse import _sources
 from sseparse._decoder import SSEDecoder
 from sseparse._errors import (
     EventTooLargeError,
@@ -60,12 +62,11 @@ if TYPE_CHECKING:
         allow_truncated: bool
         last_event_id: str
         max_event_size: int | None
+        idle_timeout: float | None
         _reconnect: ReconnectPolicy | None
 
     class _AsyncStreamOptions(_StreamOptions, total=False):
-        """The keyword options of `AsyncStream` besides ``raw``."""
-
-        idle_timeout: float | None
+        """The keyword options of `AsyncStream` besides ``raw`` (the same as `Stream`'s)."""
 
 
 __all__ = ["AsyncStream", "Stream"]
@@ -153,6 +154,7 @@ class _Core:
         "decoder_options",
         "error",
         "format",
+        "head",
         "raw",
         "read_to_eof",
         "skip",
@@ -178,10 +180,15 @@ class _Core:
         self.read_to_eof = fmt in _READ_TO_EOF
         self.stopped = False
         self.error: BaseException | None = None
+        # the first bytes, kept until the first event: a body that is a JSON error document instead
+        # of a stream becomes StreamAPIError at its end, not a truncation
+        self.head: bytearray | None = bytearray()
 
     # -- events ---------------------------------------------------------------------------------
 
     def feed(self, chunk: Buffer) -> list[Any]:
+        if self.head is not None:
+            self._keep_head(chunk)
         try:
             events = self.decoder.feed(chunk)
         except EventTooLargeError as exc:  # the caller's max_event_size: a dropped event ends the stream
@@ -189,9 +196,31 @@ class _Core:
             self.stopped = True
             self.error = self.error or exc
             return items
-        if not events or self.acc is None:
+        if not events:
+            return events
+        self.head = None
+        if self.acc is None:
             return events
         return self._items(events)
+
+    def _keep_head(self, chunk: Buffer) -> None:
+        head = self.head
+        assert head is not None
+        if len(head) + len(memoryview(chunk)) > _sources.HEAD_LIMIT:
+            self.head = None  # too long for an error document: a stream, whatever it holds
+        else:
+            head += chunk
+
+    def _error_document(self) -> bool:
+        """At the end: when no event came and the body is a JSON error document, fail with its message."""
+        head = self.head
+        if not head or self.decoder.last_event_id:
+            return False
+        error = _sources.api_error(bytes(head), self.partial())
+        if error is None:
+            return False
+        self.error = error
+        return True
 
     def _items(self, events: list[ServerSentEvent]) -> list[Any]:
         acc = self.acc
@@ -252,6 +281,9 @@ class _Core:
         if self.stopped:
             return items
         self.stopped = True
+        if not items and self._error_document():
+            self._close_acc()
+            return items
         acc = self.acc
         if acc is None:
             truncated = self.decoder.incomplete
@@ -308,6 +340,7 @@ class _Core:
         """
         self.stopped = False
         self.error = None
+        self.head = bytearray()
         if resume:
             self.decoder.reset()
             return
@@ -364,19 +397,22 @@ def _aclose_method(obj: Any) -> Any:  # noqa: ANN401
     return getattr(obj, "aclose", None) or getattr(obj, "close", None)
 
 
-def _close_all(objects: list[Any]) -> None:
-    """Call ``close()`` on each object that has one, each once, all of them even if one raises."""
+def _close_all(objects: list[Any], *, quiet: bool = False) -> None:
+    """Call ``close()`` on each object that has one, each once, all of them even if one raises.
+
+    ``quiet``: errors are dropped (closing from another thread, where the reader may be inside one).
+    """
     error: BaseException | None = None
     for close in _closers(objects, _close_method):
         try:
             close()
         except BaseException as exc:  # noqa: BLE001 - re-raised below, after the others are closed
             error = error or exc
-    if error is not None:
+    if error is not None and not (quiet and isinstance(error, Exception)):
         raise error
 
 
-async def _aclose_all(objects: list[Any]) -> None:
+async def _aclose_all(objects: list[Any], *, quiet: bool = False) -> None:
     """Like `_close_all`, preferring ``aclose()``; a ``close()`` that returns an awaitable is awaited."""
     error: BaseException | None = None
     for close in _closers(objects, _aclose_method):
@@ -386,7 +422,7 @@ async def _aclose_all(objects: list[Any]) -> None:
                 await result
         except BaseException as exc:  # noqa: BLE001 - re-raised below, after the others are closed
             error = error or exc
-    if error is not None:
+    if error is not None and not (quiet and isinstance(error, Exception)):
         raise error
 
 
@@ -398,6 +434,10 @@ def _sync_chunks(source: Any) -> Iterator[Buffer]:  # noqa: ANN401
     return byte_chunks(source, "Stream")
 
 
+def _closable(obj: object) -> bool:
+    return obj is not None and (callable(getattr(obj, "close", None)) or callable(getattr(obj, "aclose", None)))
+
+
 # -- Stream -----------------------------------------------------------------------------------------
 
 
@@ -405,11 +445,21 @@ class _StreamBase(Generic[T, G]):
     """What `Stream` and `AsyncStream` share: options, the core, ``result()``, state, decisions.
 
     ``G`` is the type of the generator that reads the stream (``_run``): sync or async.
+
+    Closing from elsewhere (another thread, another task) while the reader is inside the generator
+    cannot close the generator (Python refuses: "already executing"). It sets ``_stop`` instead and
+    closes the connection under the reader (`_sources.interrupt` shuts a blocked socket down); the
+    reader's read then fails or ends, and the reader, seeing ``_stop``, ends cleanly (``"closed"``)
+    or raises `StreamTimeoutError` (``"idle"``, the sync idle timeout's watchdog).
     """
 
     response: Any
-    """Whatever was passed as ``response=`` (e.g. the HTTP response, to read its headers); with
-    `sseparse.reconnecting`, the response of the latest connection."""
+    """The HTTP response: the response object given as ``source``, or whatever was passed as
+    ``response=``; with `sseparse.reconnecting`, the response of the latest connection."""
+
+    _closed = True  # until __init__ has finished (see __del__)
+    _stop: str | None = None
+    _gen: G | None = None
 
     def __init__(  # noqa: PLR0913
         self,
@@ -421,8 +471,12 @@ class _StreamBase(Generic[T, G]):
         allow_truncated: bool = False,
         last_event_id: str = "",
         max_event_size: int | None = None,
+        idle_timeout: float | None = None,
         _reconnect: ReconnectPolicy | None = None,
     ) -> None:
+        if idle_timeout is not None and not idle_timeout > 0:
+            msg = f"idle_timeout must be a positive number of seconds or None, not {idle_timeout!r}"
+            raise ValueError(msg)
         options: dict[str, Any] = {"last_event_id": last_event_id}
         if max_event_size is not None:
             options["max_event_size"] = max_event_size
@@ -430,13 +484,15 @@ class _StreamBase(Generic[T, G]):
         self._source = source
         self._iterator: Any = None  # the chunk iterator taken from the current source
         self._reconnect = _reconnect
-        self._closed = False
+        self._idle_timeout = idle_timeout
+        self._reader: int | None = None  # the thread that iterates (sync)
         self.format = format
-        self.response = response
+        self.response = source if response is None and _sources.is_response(source) else response
         self.attempts = 0 if _reconnect is not None else 1
         """How many connections were made (1 without `sseparse.reconnecting`)."""
         if _reconnect is not None:
             _reconnect.seed(last_event_id)
+        self._closed = False
 
     def result(self) -> AccumulatedResult:
         """Return the accumulated result so far (`sseparse.AccumulatedResult`), at any moment.
@@ -453,16 +509,24 @@ class _StreamBase(Generic[T, G]):
 
     @property
     def closed(self) -> bool:
-        """True once the stream was closed (explicitly, by its end, or by an error)."""
-        return self._closed
+        """True once the stream was closed (explicitly, by its end, by an error, or from another thread or task)."""
+        return self._closed or self._stop == "closed"
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed and self._core.stopped else "open"
+        state = "closed" if self.closed and self._core.stopped else "open"
         return f"{type(self).__name__}(format={self.format!r}, {state}, attempts={self.attempts})"
 
-    # -- what both drivers decide the same way (they only add the I/O) -----------------------------
+    def __del__(self) -> None:
+        # Like an unclosed file or socket: a stream dropped with its connection still open says so.
+        if self._closed or self._stop is not None:
+            return
+        if any(_closable(obj) for obj in (self._iterator, self._source, self.response)):
+            import warnings  # noqa: PLC0415
 
-    _gen: G | None = None
+            msg = f"unclosed {self!r}: use 'with' / 'async with', or call close() / aclose(), when you stop early"
+            warnings.warn(msg, ResourceWarning, stacklevel=2, source=self)
+
+    # -- what both drivers decide the same way (they only add the I/O) -----------------------------
 
     def _run(self) -> G:
         raise NotImplementedError
@@ -481,27 +545,60 @@ class _StreamBase(Generic[T, G]):
             self.attempts += 1
         return reconnect
 
-    def _connect(self, connection: tuple[Any, Any] | None) -> Any:  # noqa: ANN401
+    def _connect(self, connection: tuple[Any, Any] | None) -> tuple[Any, Any]:
         """Take a connection: ``(source, response)`` from the reconnect policy, or None for the given source.
 
-        Return the source to read; from now on the stream has things to close again.
+        Return the source to read and this connection's response (None when it has none); from now on
+        the stream has things to close again.
         """
-        if connection is not None:
+        if connection is None:
+            response = self.response
+        else:
             self._source, response = connection
+            if response is None and _sources.is_response(self._source):
+                response = self._source
             if response is not None:
                 self.response = response
+        if self._stop == "idle":
+            self._stop = None
         self._closed = False
-        return self._source
+        return self._source, response
+
+    def _http_problem(self, response: object) -> bool:
+        return response is not None and _sources.response_problem(response) is not None
 
     def _end_of_source(self) -> list[Any]:
         """Flush the core when the source ended; with a reconnect policy a truncation may be retried."""
         reconnect = self._reconnect
         return self._core.eof(resumable=reconnect is not None and reconnect.resume, reconnecting=reconnect is not None)
 
+    def _read_error(self, exc: Exception) -> Exception | None:
+        """Return what a failed read becomes: a transport failure is a truncation or a timeout; None for the rest."""
+        kind = _sources.transport_failure(exc)
+        if kind is None:
+            return None
+        core = self._core
+        what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        suffix = "" if self.format is None else f" ({self.format})"
+        if kind == "timeout":
+            msg = f"the HTTP client timed out reading the stream ({what}){suffix}"
+            return StreamTimeoutError(msg, timeout=None, partial=core.partial())
+        msg = f"the connection failed mid-stream ({what}): the stream was cut off{suffix}"
+        return IncompleteStreamError(msg, last_event_id=core.decoder.last_event_id, partial=core.partial())
+
+    def _stopped_elsewhere(self) -> bool:
+        """After the read loop: True when the stream was closed from elsewhere (a clean end); raise on an idle timeout."""
+        stop = self._stop
+        if stop == "idle":
+            limit = self._idle_timeout
+            msg = f"no bytes arrived for {limit:g} s (idle_timeout)"
+            raise StreamTimeoutError(msg, timeout=limit, partial=self._core.partial())
+        return stop is not None
+
     def _retry_wait(self, exc: BaseException) -> float | None:
         """Seconds to wait before reconnecting after ``exc``; None when it is not retried."""
         reconnect = self._reconnect
-        if reconnect is None:
+        if reconnect is None or self._stop == "closed":
             return None
         return reconnect.retry_wait(exc, self._core, self.attempts)
 
@@ -516,25 +613,33 @@ class _StreamBase(Generic[T, G]):
         self._closed = True
         return [self._iterator, self._source, self.response]
 
+    def _to_interrupt(self) -> list[Any]:
+        """Return what another thread or task may close under a running reader: not the iterator it is inside."""
+        return [obj for obj in (self._source, self.response) if obj is not self._iterator]
+
 
 class Stream(_StreamBase[T, "Generator[T, None, None]"]):
     """Iterate a Server-Sent Events byte stream as typed chunks, events or dicts.
 
-    ``source``    an iterable of bytes-likes (httpx ``response.iter_bytes()``, requests
+    ``source``    an HTTP response object (httpx or requests; it is read, checked and closed by the
+                  stream), an iterable of bytes-likes (httpx ``response.iter_bytes()``, requests
                   ``response.iter_content(None)``, a generator) or a binary file object.
     ``format``    ``None`` yields `ServerSentEvent` objects; a format name (``"openai-chat"``,
                   ``"openai-responses"``, ``"anthropic-messages"``, ``"gemini"``, ...) yields that
                   format's typed models from `sseparse.models`, validated leniently (unknown fields
                   kept, never an error), and accumulates the result as it goes.
-    ``response``  kept as ``stream.response`` and closed with the source.
+    ``response``  kept as ``stream.response``, checked (status and content type: `StreamHTTPError`)
+                  and closed with the source. Implied when ``source`` is a response object.
     ``raw``       with a format: yield the parsed JSON dicts instead of models.
     ``allow_truncated``  a source that ends before the terminal marker is a plain end instead of
                   `IncompleteStreamError` (``stream.result().end`` still says ``"truncated"``).
     ``last_event_id``, ``max_event_size``  passed to the `SSEDecoder`.
+    ``idle_timeout``  seconds without bytes before `StreamTimeoutError`; needs a response object,
+                  which a watchdog thread closes to wake the blocked read.
 
     The stream stops at the format's terminal marker (an exact ``[DONE]``, ``message_stop``,
     ``response.completed`` ...) and closes the source right away. Use it as a context manager, or call
-    `close` when you stop early.
+    `close` when you stop early; `close` may be called from another thread while a read is blocked.
     """
 
     if TYPE_CHECKING:
@@ -600,6 +705,8 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
         ) -> None: ...
         def __init__(self, *args: Any, **kwargs: Any) -> None: ...
 
+    _watchdog: Any = None  # the idle timeout's stop event (threading.Event), per connection
+
     def __iter__(self) -> Iterator[T]:
         return self._generator()
 
@@ -613,34 +720,88 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
         self.close()
 
     def close(self) -> None:
-        """Stop reading and close the source (and ``response``). Idempotent; safe at any moment."""
+        """Stop reading and close the source (and ``response``). Idempotent; safe at any moment.
+
+        From another thread while the reader is blocked: the connection is shut down under it and
+        the reader's loop ends cleanly (a response object is needed to wake a blocked read; a plain
+        iterator is noticed at its next chunk).
+        """
+        gen = self._gen
+        if gen is not None and (getattr(gen, "gi_running", False) or self._reader not in (None, get_ident())):
+            self._stop = self._stop or "closed"
+            self._interrupt()
+            return
         # runs the generator's cleanup when it was started; iterating a closed stream yields nothing
         self._generator().close()
         self._release()
         self._core.finish()
 
+    def _interrupt(self) -> None:
+        """Close the connection under a reader running in another thread."""
+        for obj in (self.response, self._source):
+            _sources.interrupt(obj)
+        _close_all(self._to_interrupt(), quiet=True)
+
     def _release(self) -> None:
-        _close_all(self._to_release())
+        if self._watchdog is not None:
+            self._watchdog.set()
+            self._watchdog = None
+        _close_all(self._to_release(), quiet=self._stop is not None)
 
     def _open(self) -> Iterator[Buffer]:
-        """Connect (the given source first) and return the chunk iterator."""
+        """Connect (the given source first), check the HTTP response, return the chunk iterator."""
         reconnect = self._new_attempt()
-        source = self._connect(None if reconnect is None else reconnect.open())
-        self._iterator = _sync_chunks(source)
+        source, response = self._connect(None if reconnect is None else reconnect.open())
+        self._iterator = _sync_chunks(_sources.sync_body(source) if _sources.is_response(source) else source)
+        if self._http_problem(response):
+            raise _sources.http_error(response, _sources.read_head(self._iterator), self._core.partial())
+        if self._idle_timeout is not None:
+            return self._watched(response)
         return self._iterator  # type: ignore[no-any-return]
+
+    def _watched(self, response: object) -> Iterator[Buffer]:
+        """Yield the chunks under a watchdog thread that interrupts the read after ``idle_timeout`` s without bytes."""
+        import threading  # noqa: PLC0415 - only for a sync idle timeout
+        import time  # noqa: PLC0415
+
+        if response is None:
+            msg = "Stream(idle_timeout=...) needs a response object to close from its watchdog: pass the HTTP response"
+            raise TypeError(msg)
+        limit = self._idle_timeout
+        assert limit is not None
+        done = self._watchdog = threading.Event()
+        last = [time.monotonic()]
+
+        def watch() -> None:
+            while not done.wait(max(0.0, limit - (time.monotonic() - last[0]))):
+                if time.monotonic() - last[0] >= limit:
+                    self._stop = self._stop or "idle"
+                    self._interrupt()
+                    return
+
+        threading.Thread(target=watch, name="sseparse idle_timeout", daemon=True).start()
+        for chunk in self._iterator:
+            last[0] = time.monotonic()
+            yield chunk
 
     def _run(self) -> Generator[T, None, None]:
         core = self._core
+        self._reader = get_ident()
         try:
             while True:
                 try:
-                    for chunk in self._open():
-                        items = core.feed(chunk)
-                        if core.stopped:
-                            break
-                        yield from items
-                    else:
-                        items = self._end_of_source()
+                    chunks = self._open()
+                    items: list[Any] = []
+                    with _ReadGuard(self):
+                        for chunk in chunks:
+                            items = core.feed(chunk)
+                            if core.stopped or self._stop:
+                                break
+                            yield from items
+                        else:
+                            items = self._end_of_source()
+                    if self._stop is not None and self._stopped_elsewhere():
+                        return
                     self._release()
                     yield from items
                     core.raise_error()
@@ -666,12 +827,15 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
 class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
     """The async twin of `Stream`: ``async for`` over an async iterable of bytes-likes.
 
-    ``source`` is an async iterable (httpx ``response.aiter_bytes()``, aiohttp
-    ``response.content.iter_any()``, an async generator). Options are those of `Stream`, plus
-    ``idle_timeout``: when no bytes arrive for that many seconds, the stream raises
-    `StreamTimeoutError` (with ``partial``) and closes the source (needs asyncio).
+    ``source`` is an HTTP response object (httpx ``AsyncClient`` or aiohttp; it is read, checked and
+    closed by the stream) or an async iterable (httpx ``response.aiter_bytes()``, aiohttp
+    ``response.content.iter_any()``, an async generator). Options are those of `Stream`;
+    ``idle_timeout`` needs asyncio: when no bytes arrive for that many seconds, the stream raises
+    `StreamTimeoutError` (with ``partial``) and closes the source.
 
-    Use ``async with`` or call `aclose`; cancellation of the consuming task closes the source too.
+    Use ``async with`` or call `aclose` (a stream dropped unclosed with its connection open gives a
+    `ResourceWarning`); cancellation of the consuming task closes the source too, and `aclose` from
+    another task ends a blocked reader cleanly.
     """
 
     if TYPE_CHECKING:
@@ -737,17 +901,6 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
         ) -> None: ...
         def __init__(self, *args: Any, **kwargs: Any) -> None: ...
 
-    else:
-
-        def __init__(self, source, format=None, *, idle_timeout=None, **options):  # noqa: A002, ANN001, ANN003, ANN204
-            if idle_timeout is not None and not idle_timeout > 0:
-                msg = f"idle_timeout must be a positive number of seconds or None, not {idle_timeout!r}"
-                raise ValueError(msg)
-            super().__init__(source, format, **options)
-            self._idle_timeout = idle_timeout
-
-    _idle_timeout: float | None = None
-
     def __aiter__(self) -> AsyncIterator[T]:
         return self._generator()
 
@@ -761,7 +914,16 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Stop reading and close the source (and ``response``). Idempotent; safe at any moment."""
+        """Stop reading and close the source (and ``response``). Idempotent; safe at any moment.
+
+        From another task while the reader waits for bytes: the response is closed under it and the
+        reader's loop ends cleanly.
+        """
+        gen = self._gen
+        if gen is not None and getattr(gen, "ag_running", False):
+            self._stop = self._stop or "closed"
+            await _aclose_all(self._to_interrupt(), quiet=True)
+            return
         # runs the generator's cleanup when it was started; iterating a closed stream yields nothing
         await self._generator().aclose()
         await self._release()
@@ -770,35 +932,43 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
     close = aclose
 
     async def _release(self) -> None:
-        await _aclose_all(self._to_release())
+        await _aclose_all(self._to_release(), quiet=self._stop is not None)
 
     async def _open(self) -> AsyncIterator[Buffer]:
         reconnect = self._new_attempt()
-        source = self._connect(None if reconnect is None else await reconnect.aopen())
+        source, response = self._connect(None if reconnect is None else await reconnect.aopen())
+        if _sources.is_response(source):
+            source = _sources.async_body(source)
         if not hasattr(source, "__aiter__"):
             msg = f"AsyncStream takes an async iterable of byte chunks, not {type(source).__name__}"
             raise TypeError(msg)
         self._iterator = source.__aiter__()
+        if self._http_problem(response):
+            raise _sources.http_error(response, await _sources.aread_head(self._iterator), self._core.partial())
         return self._iterator  # type: ignore[no-any-return]
 
-    async def _run(self) -> AsyncGenerator[T, None]:  # noqa: C901
+    async def _run(self) -> AsyncGenerator[T, None]:  # noqa: C901 - one loop: connect, read, hand out, retry
         core = self._core
         limit = self._idle_timeout
         try:
             while True:
                 try:
                     next_chunk = (await self._open()).__anext__
-                    while True:
-                        try:
-                            chunk = await (next_chunk() if limit is None else self._timed(next_chunk, limit))
-                        except StopAsyncIteration:
-                            items = self._end_of_source()
-                            break
-                        items = core.feed(chunk)
-                        if core.stopped:
-                            break
-                        for item in items:
-                            yield item
+                    items: list[Any] = []
+                    with _ReadGuard(self):
+                        while True:
+                            try:
+                                chunk = await (next_chunk() if limit is None else self._timed(next_chunk, limit))
+                            except StopAsyncIteration:
+                                items = self._end_of_source()
+                                break
+                            items = core.feed(chunk)
+                            if core.stopped or self._stop:
+                                break
+                            for item in items:
+                                yield item
+                    if self._stop is not None and self._stopped_elsewhere():
+                        return
                     await self._release()
                     for item in items:
                         yield item
@@ -827,6 +997,33 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
                 return await next_chunk()
         except TimeoutError:
             if not deadline.expired():
-                raise  # the source's own TimeoutError: not ours to reinterpret
+                raise  # the source's own TimeoutError: a transport timeout, not ours
             msg = f"no bytes arrived for {limit:g} s (idle_timeout)"
             raise StreamTimeoutError(msg, timeout=limit, partial=self._core.partial()) from None
+
+
+class _ReadGuard:
+    """Around the read loop: a transport failure becomes `IncompleteStreamError` / `StreamTimeoutError`.
+
+    The client's exception becomes the ``__cause__``. After a close from elsewhere, whatever the read
+    raised is the expected end of a closed connection, and is dropped.
+    """
+
+    __slots__ = ("stream",)
+
+    def __init__(self, stream: _StreamBase[Any, Any]) -> None:
+        self.stream = stream
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> bool:
+        if not isinstance(exc, Exception):
+            return False
+        stream = self.stream
+        if stream._stop is not None:  # noqa: SLF001
+            return True
+        failure = stream._read_error(exc)  # noqa: SLF001
+        if failure is None:
+            return False
+        raise failure from exc

@@ -176,7 +176,8 @@ def test_retry_on_chosen_exception_types_from_connect_and_from_reading() -> None
     assert stream.attempts == 0
     list(stream)
     assert stream.result().text == TEXT
-    assert [type(s.error) for s in calls] == [type(None), ConnectionRefusedError, ConnectionResetError]
+    assert [type(s.error) for s in calls] == [type(None), ConnectionRefusedError, IncompleteStreamError]
+    assert isinstance(getattr(calls[2].error, "__cause__", None), ConnectionResetError)  # a failed read is a truncation
     assert calls[2].last_event_id == "2"
 
     def broken(state: ResumeState) -> Source:

@@ -523,12 +523,26 @@ def test_truncation_without_a_format_means_ending_inside_an_event() -> None:
         list(Stream([b"data: a\n\ndata: b"]))
 
 
-def test_source_exceptions_propagate_unchanged_and_result_keeps_the_partial() -> None:
-    """An error of the source (a read error) is not wrapped; result() afterwards has the partial."""
+def test_a_transport_failure_of_the_source_is_a_truncation_with_its_cause() -> None:
+    """An OSError while reading (a connection reset) is IncompleteStreamError, the OSError its cause; partial kept."""
     error = OSError("connection reset")
     source = Source(openai_chat_blocks()[:4], error=error)
     stream = Stream(source, "openai-chat")
-    with pytest.raises(OSError, match="connection reset") as info:
+    with pytest.raises(IncompleteStreamError, match="connection reset") as info:
+        list(stream)
+    assert info.value.__cause__ is error
+    assert info.value.partial.text == "".join(WORDS[:3])
+    assert stream.result().text == "".join(WORDS[:3])
+    assert stream.result().end == "truncated"
+    assert source.closed == 1
+
+
+@pytest.mark.parametrize("error", [RuntimeError("a bug in the source"), KeyboardInterrupt()])
+def test_other_source_exceptions_propagate_unchanged_and_result_keeps_the_partial(error: BaseException) -> None:
+    """An error of the source that is not a transport failure is not wrapped; result() afterwards has the partial."""
+    source = Source(openai_chat_blocks()[:4], error=error)
+    stream = Stream(source, "openai-chat")
+    with pytest.raises(type(error)) as info:
         list(stream)
     assert info.value is error
     assert stream.result().text == "".join(WORDS[:3])
@@ -678,7 +692,7 @@ def test_async_close_before_iterating_and_async_response_close() -> None:
 
 
 def test_async_errors_truncation_and_source_errors() -> None:
-    """The same errors as Stream: API error, truncation, the source's own exception unchanged."""
+    """The same errors as Stream: API error, truncation, a transport failure with its cause, other errors unchanged."""
 
     async def main() -> None:
         error = b'data: {"error": {"message": "boom", "code": 500}}\n\n'
@@ -692,10 +706,15 @@ def test_async_errors_truncation_and_source_errors() -> None:
         failure = ConnectionResetError("reset")
         source = AsyncSource(openai_chat_blocks()[:3], error=failure)
         stream = AsyncStream(source, "openai-chat")
-        with pytest.raises(ConnectionResetError) as caught:
+        with pytest.raises(IncompleteStreamError) as caught:
             async for _ in stream:
                 pass
-        assert caught.value is failure
+        assert caught.value.__cause__ is failure
+        bug = RuntimeError("a bug in the source")
+        with pytest.raises(RuntimeError) as unchanged:
+            async for _ in AsyncStream(AsyncSource(openai_chat_blocks()[:3], error=bug), "openai-chat"):
+                pass
+        assert unchanged.value is bug
         assert stream.result().text == WORDS[0] + WORDS[1]
         assert source.closed == 1
 

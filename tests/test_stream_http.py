@@ -226,21 +226,23 @@ def test_body_ending_mid_event_is_reported_with_nothing_lost(server: tuple[str, 
     assert info.value.last_event_id == str(at)
 
 
-def test_aborted_connection_raises_the_clients_own_error(server: tuple[str, App]) -> None:
-    """uvicorn drops the connection mid-body: httpx's own error propagates; result() has the partial."""
+def test_aborted_connection_is_a_truncation_caused_by_the_clients_error(server: tuple[str, App]) -> None:
+    """uvicorn drops the connection mid-body: IncompleteStreamError caused by httpx's error; result() has the partial."""
     base, _ = server
     at = 30
     with httpx.Client(timeout=TIMEOUT) as client, client.stream("GET", f"{base}/abort/openai?at={at}&seed=7") as response:
         stream = Stream(response.iter_bytes(), "openai-chat", response=response)
-        with pytest.raises(httpx.TransportError):
+        with pytest.raises(IncompleteStreamError) as info:
             list(stream)
+        assert isinstance(info.value.__cause__, httpx.TransportError)
+        assert info.value.partial.text == "".join(LONG_WORDS[: at - 1])
         assert response.is_closed
     assert stream.result().text == "".join(LONG_WORDS[: at - 1])
     assert stream.result().end == "truncated"
 
 
 def test_aborted_connection_through_aiohttp(server: tuple[str, App]) -> None:
-    """Same with aiohttp: its ClientPayloadError propagates unchanged."""
+    """Same with aiohttp: IncompleteStreamError caused by its ClientPayloadError."""
     base, _ = server
 
     async def main() -> None:
@@ -249,8 +251,9 @@ def test_aborted_connection_through_aiohttp(server: tuple[str, App]) -> None:
             session.get(f"{base}/abort/openai?at=20&seed=8") as response,
         ):
             stream = AsyncStream(response.content.iter_any(), "openai-chat", response=response)
-            with pytest.raises(aiohttp.ClientError):
+            with pytest.raises(IncompleteStreamError) as info:
                 await drain(stream)
+            assert isinstance(info.value.__cause__, aiohttp.ClientPayloadError)
             assert response.closed
         assert stream.result().text == "".join(LONG_WORDS[:19])
 
