@@ -17,11 +17,11 @@ read here is bounded (`HEAD_LIMIT`).
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING, Any
 
 from sseparse._errors import SSEError, StreamAPIError, StreamHTTPError
+from sseparse._json import NotJSONError, loads
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -166,8 +166,8 @@ def _parse_json(body: bytes) -> object:
     if body.strip()[:1] not in (b"{", b"["):
         return None
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
+        return loads(body)
+    except NotJSONError:
         return None
 
 
