@@ -6,6 +6,7 @@ No asyncio import: ``async for`` needs none, so `aiter_events` works under async
 from __future__ import annotations
 
 from sseparse._decoder import SSEDecoder
+from sseparse._errors import EventTooLargeError
 
 # `typing` costs milliseconds at import; type checkers treat this name as always true.
 TYPE_CHECKING = False
@@ -69,6 +70,10 @@ def iter_events(source: Iterable[Buffer] | _Readable, **options: Any) -> Iterato
     A file is read with ``read1`` when it has one, so pipes and sockets yield events as soon as they
     arrive. At the end the decoder is closed (R6: an unfinished last event is discarded unless
     ``dispatch_incomplete=True``). A wrong ``source`` or option raises here, not at the first event.
+
+    With ``max_event_size``, an event over the limit ends the iteration as `Stream` does: every event
+    completed before it (in the same chunk too, and any completed after it in that chunk) is yielded
+    first, then `EventTooLargeError` is raised (its ``events`` are those already yielded).
     """
     chunks = byte_chunks(source, "iter_events()", "; use parse() for one bytes object")
     return _decoded(chunks, SSEDecoder(**options))
@@ -77,19 +82,34 @@ def iter_events(source: Iterable[Buffer] | _Readable, **options: Any) -> Iterato
 def _decoded(chunks: Iterator[Buffer], decoder: SSEDecoder) -> Iterator[ServerSentEvent]:
     feed = decoder.feed
     for chunk in chunks:
-        yield from feed(chunk)
+        try:
+            events = feed(chunk)
+        except EventTooLargeError as exc:
+            yield from exc.events  # nothing completed is lost; then the caller's limit is reported
+            raise
+        yield from events
     yield from decoder.close()
 
 
 async def aiter_events(source: AsyncIterable[Buffer], **options: Any) -> AsyncIterator[ServerSentEvent]:  # noqa: ANN401
-    """Yield events from an async iterable of bytes-likes (httpx ``aiter_bytes()``, aiohttp ``iter_any()``...)."""
+    """Yield events from an async iterable of bytes-likes (httpx ``aiter_bytes()``, aiohttp ``iter_any()``...).
+
+    An event over ``max_event_size`` ends the iteration as in `iter_events`: the completed events
+    first, then `EventTooLargeError`.
+    """
     if not hasattr(source, "__aiter__"):
         msg = f"aiter_events() takes an async iterable of byte chunks, not {type(source).__name__}"
         raise TypeError(msg)
     decoder = SSEDecoder(**options)
     feed = decoder.feed
     async for chunk in source:
-        for event in feed(chunk):
+        try:
+            events = feed(chunk)
+        except EventTooLargeError as exc:
+            for event in exc.events:
+                yield event
+            raise
+        for event in events:
             yield event
     for event in decoder.close():
         yield event

@@ -126,6 +126,13 @@ def _typed_converter(fmt: str) -> Callable[[ServerSentEvent], Any]:
     return convert
 
 
+def _ignored_by_format(event: ServerSentEvent) -> bool:
+    """Return True for data the accumulators ignore without failing (a foreign ``[DONE]``): no item."""
+    from sseparse.accumulators._base import is_foreign_done  # noqa: PLC0415 - loaded on first use
+
+    return is_foreign_done(event.data)
+
+
 def _raw_converter(event: ServerSentEvent) -> Any:  # noqa: ANN401 - JSON
     return loads(event.data)
 
@@ -244,6 +251,8 @@ class _Core:
                 try:
                     out.append(convert(event))
                 except ValueError:
+                    if _ignored_by_format(event):  # the accumulator ignored it too (it did not fail)
+                        continue
                     self._convert(event, out)
                     return out
         return out

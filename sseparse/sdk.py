@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sseparse._decoder import SSEDecoder
+from sseparse._errors import EventTooLargeError
 from sseparse._json import loads
 
 if TYPE_CHECKING:
@@ -77,7 +78,9 @@ class SDKDecoder:
     """A drop-in for the SDKs' ``SSEDecoder``: ``iter_bytes`` / ``aiter_bytes`` over `SSEDecoder`.
 
     Keyword options are those of `SSEDecoder` (``max_event_size``, ``dispatch_incomplete``...). Each
-    call of `iter_bytes` / `aiter_bytes` decodes one stream with a fresh decoder.
+    call of `iter_bytes` / `aiter_bytes` decodes one stream with a fresh decoder. An event over
+    ``max_event_size`` ends the stream as in `sseparse.iter_events`: every completed event is yielded
+    first, then `EventTooLargeError` is raised.
     """
 
     def __init__(self, **options: Any) -> None:  # noqa: ANN401
@@ -89,7 +92,11 @@ class SDKDecoder:
         decoder = SSEDecoder(**self._options)
         feed = decoder.feed
         for chunk in iterator:
-            events = feed(chunk)
+            try:
+                events = feed(chunk)
+            except EventTooLargeError as exc:
+                yield from _convert(exc.events)  # nothing completed is lost; then the limit is reported
+                raise
             if events:
                 yield from _convert(events)
         yield from _convert(decoder.close())
@@ -99,7 +106,12 @@ class SDKDecoder:
         decoder = SSEDecoder(**self._options)
         feed = decoder.feed
         async for chunk in iterator:
-            events = feed(chunk)
+            try:
+                events = feed(chunk)
+            except EventTooLargeError as exc:
+                for event in _convert(exc.events):
+                    yield event
+                raise
             if events:
                 for event in _convert(events):
                     yield event

@@ -6,6 +6,9 @@ proportion to the input, and nothing completed before a problem is lost.
 
 from __future__ import annotations
 
+import asyncio
+import json
+import tracemalloc
 from typing import Any
 
 import pytest
@@ -13,6 +16,7 @@ import pytest
 import sseparse
 from sseparse._decoder import MAX_RETRY
 from sseparse._reconnect import MAX_WAIT
+from sseparse.sdk import SDKDecoder
 
 CHUNK_DONE = b'data: {"choices":[]}\n\n'  # an OpenAI chunk without [DONE]: the stream is truncated, so it reconnects
 
@@ -82,3 +86,301 @@ def test_issue_9_many_attempts_never_overflow_the_backoff() -> None:
     assert len(connects) == 10_000
     assert len(waits) == 9_999
     assert all(0 <= wait <= 7.0 for wait in waits)
+
+
+# -- 2. max_event_size in iter_events / aiter_events / SDKDecoder --------------------------------------
+
+OVERSIZED = [b"data: a\n\ndata: b\n\n", b"data: " + b"x" * 100 + b"\n\ndata: c\n\n", b"data: d\n\n"]
+
+
+def _collect(events: Any) -> tuple[list[str], BaseException | None]:
+    got: list[str] = []
+    try:
+        got.extend(event.data for event in events)
+    except sseparse.EventTooLargeError as exc:
+        return got, exc
+    return got, None
+
+
+def test_issue_2_iter_events_delivers_what_completed_then_reports_the_limit() -> None:
+    """Events completed before the oversized one (and after it, in the same chunk) arrive; then the error."""
+    got, error = _collect(sseparse.iter_events(OVERSIZED, max_event_size=50))
+    assert got == ["a", "b", "c"]
+    assert isinstance(error, sseparse.EventTooLargeError)
+    assert error.limit == 50
+
+
+def test_issue_2_iter_events_agrees_with_stream() -> None:
+    """iter_events and Stream deliver the same events before the same error."""
+    stream_got, stream_error = _collect(sseparse.Stream(OVERSIZED, max_event_size=50))
+    iter_got, iter_error = _collect(sseparse.iter_events(OVERSIZED, max_event_size=50))
+    assert iter_got == stream_got
+    assert type(iter_error) is type(stream_error)
+
+
+def test_issue_2_sdk_decoder_delivers_what_completed_then_reports_the_limit() -> None:
+    """SDKDecoder.iter_bytes: the same."""
+    got, error = _collect(SDKDecoder(max_event_size=50).iter_bytes(OVERSIZED))
+    assert got == ["a", "b", "c"]
+    assert isinstance(error, sseparse.EventTooLargeError)
+
+
+async def _agen(chunks: list[bytes]) -> Any:
+    for chunk in chunks:
+        yield chunk
+
+
+async def _acollect(events: Any) -> tuple[list[str], BaseException | None]:
+    got: list[str] = []
+    try:
+        async for event in events:
+            got.append(event.data)
+    except sseparse.EventTooLargeError as exc:
+        return got, exc
+    return got, None
+
+
+def test_issue_2_async_iterators_deliver_what_completed_then_report_the_limit() -> None:
+    """aiter_events and SDKDecoder.aiter_bytes: the same."""
+    for events in (
+        sseparse.aiter_events(_agen(OVERSIZED), max_event_size=50),
+        SDKDecoder(max_event_size=50).aiter_bytes(_agen(OVERSIZED)),
+    ):
+        got, error = asyncio.run(_acollect(events))
+        assert got == ["a", "b", "c"]
+        assert isinstance(error, sseparse.EventTooLargeError)
+
+
+# -- 3. deep JSON: "not JSON", never RecursionError ------------------------------------------------------
+
+HELLO = b'data: {"choices":[{"index":0,"delta":{"content":"hello"}}]}\n\n'
+
+
+@pytest.mark.parametrize("depth", [129, 1_000, 100_000])
+@pytest.mark.parametrize("fmt", [None, "openai-chat", "gemini", "anthropic-messages", "openai-responses"])
+def test_issue_3_deep_json_is_not_json_and_keeps_what_came_before(depth: int, fmt: str | None) -> None:
+    """Nesting of any depth ends the result with an invalid_json error naming the limit; earlier text stays."""
+    deep = b"data: " + b"[" * depth + b"]" * depth + b"\n\n"
+    result = (
+        sseparse.accumulate(HELLO + deep, format=fmt) if fmt in (None, "openai-chat") else sseparse.accumulate(deep, format=fmt)
+    )
+    assert result.end == "error"
+    assert result.error is not None
+    assert result.error.type in ("invalid_json", "unknown_format")
+    if fmt in (None, "openai-chat"):
+        assert result.text == "hello"
+        assert "deeper than" in result.error.message
+
+
+@pytest.mark.parametrize("raw", [True, False])
+def test_issue_3_deep_json_in_a_stream_is_a_decode_error_with_the_partial(raw: bool) -> None:
+    """Stream (typed and raw): a StreamDecodeError whose partial keeps the text, never RecursionError."""
+    deep = b"data: " + b'{"a":' * 1000 + b"1" + b"}" * 1000 + b"\n\n"
+    stream = sseparse.Stream([HELLO, deep], format="openai-chat", raw=raw)
+    with pytest.raises(sseparse.StreamDecodeError) as info:
+        list(stream)
+    assert info.value.partial is not None
+    assert info.value.partial.text == "hello"
+
+
+def test_issue_3_huge_integer_is_not_json_and_keeps_what_came_before() -> None:
+    """An integer of 10,000 digits: the same outcome as deep nesting (the int-conversion limit never raises)."""
+    huge = b'data: {"choices":[{"index":0,"delta":{"content":"!"}}],"created":' + b"9" * 10_000 + b"}\n\n"
+    result = sseparse.accumulate(HELLO + huge)
+    assert (result.end, result.text) == ("error", "hello")
+    assert result.error is not None
+    assert "digits" in result.error.message
+
+
+def test_issue_3_deep_tool_call_arguments_raise_the_documented_error() -> None:
+    """ToolCall.json() on deeply nested arguments raises ToolCallArgumentsError, never RecursionError."""
+    call = sseparse.ToolCall(0, "call_1", "f", "[" * 5000 + "]" * 5000, done=True)
+    with pytest.raises(sseparse.ToolCallArgumentsError):
+        call.json()
+
+
+# -- 4. wrong types in format detection ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["[]", "{}", '{"a": [1]}', "1", "null", "true", '"chat.completion.chunk "', "[[[]]]"])
+@pytest.mark.parametrize("key", ["object", "type", "choices", "candidates", "error", "usageMetadata", "promptFeedback"])
+def test_issue_4_detection_survives_any_type_at_any_key(key: str, value: str) -> None:
+    """Every key detection reads may hold any JSON type: a result (never TypeError)."""
+    body = b'data: {"%s": %s}\n\n' % (key.encode(), value.encode())
+    result = sseparse.accumulate(body)
+    assert result.end in ("error", "truncated")
+    result = sseparse.accumulate(body + HELLO + b"data: [DONE]\n\n")
+    assert result.end in ("error", "truncated", "complete")
+
+
+def test_issue_4_object_list_is_an_unknown_format() -> None:
+    """The issue's exact input: an unknown format, with its sample."""
+    result = sseparse.accumulate(b'data: {"object": []}\n\n')
+    assert result.end == "error"
+    assert result.error is not None
+    assert result.error.type == "unknown_format"
+
+
+# -- 5. wire indices cost memory and time in proportion to the input -------------------------------------
+
+
+def _gemini(parts: list[Any], **candidate: Any) -> bytes:
+    return (
+        b"data: " + json.dumps({"candidates": [{"content": {"parts": parts, "role": "model"}, **candidate}]}).encode() + b"\n\n"
+    )
+
+
+def _streamed_call(*entries: dict[str, Any]) -> bytes:
+    return b"".join(
+        [
+            _gemini([{"functionCall": {"name": "f", "willContinue": True}}]),
+            _gemini([{"functionCall": {"partialArgs": list(entries), "willContinue": True}}]),
+            _gemini([{"functionCall": {}}], finishReason="STOP"),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "$.a[30000000]",
+        "$.a[" + "9" * 5000 + "]",
+        "$[1000000000000]",
+        "$.a[0]" + "[65]",
+        "$" + ".a" * 100_000,
+        "$" + "[0]" * 100_000,
+    ],
+)
+def test_issue_5_gemini_partial_args_paths_are_bounded(path: str) -> None:
+    """A huge index, an index of 5000 digits or a path 10^5 deep is ignored and noted, in bounded memory."""
+    tracemalloc.start()
+    try:
+        result = sseparse.accumulate(
+            _streamed_call({"jsonPath": "$.ok", "stringValue": "yes"}, {"jsonPath": path, "numberValue": 1})
+        )
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * len(path) + 2_000_000
+    assert result.end == "complete"
+    assert result.tool_calls[0].json() == {"ok": "yes"}
+    assert any("partialArgs entry was ignored" in note for note in result.merge_notes)
+
+
+def test_issue_5_gemini_partial_args_small_gaps_are_filled() -> None:
+    """An index a few places past the end of its array is kept; the gap is null, as before."""
+    result = sseparse.accumulate(_streamed_call({"jsonPath": "$.a[2]", "numberValue": 7}, {"jsonPath": "$.b", "boolValue": True}))
+    assert result.tool_calls[0].json() == {"a": [None, None, 7], "b": True}
+    assert result.merge_notes == []
+
+
+@pytest.mark.parametrize("entry", [{"numberValue": {"x": [1]}}, {"numberValue": "1"}, {"boolValue": []}, {"numberValue": True}])
+def test_issue_5_gemini_partial_args_values_of_the_wrong_type_are_noted(entry: dict[str, Any]) -> None:
+    """A numberValue / boolValue of the wrong type is not merged into the arguments, and the note says so."""
+    result = sseparse.accumulate(_streamed_call({"jsonPath": "$.v", **entry}))
+    assert result.tool_calls[0].json() == {}
+    assert any("numberValue or boolValue" in note for note in result.merge_notes)
+
+
+@pytest.mark.parametrize("index", [10**18, -(10**18), 2**63, 10**600])
+@pytest.mark.parametrize("fmt", ["openai-chat", "gemini", "anthropic-messages", "openai-responses"])
+def test_issue_5_huge_wire_indices_cost_nothing_in_any_format(fmt: str, index: int) -> None:
+    """Choice, candidate, tool-call, block, output, content and summary indices of any size: no big allocation."""
+    bodies: dict[str, list[dict[str, Any]]] = {
+        "openai-chat": [
+            {
+                "choices": [
+                    {"index": index, "delta": {"content": "a", "tool_calls": [{"index": index, "function": {"arguments": "{}"}}]}}
+                ]
+            }
+        ],
+        "gemini": [{"candidates": [{"index": index, "content": {"parts": [{"text": "a"}]}}]}],
+        "anthropic-messages": [
+            {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}},
+            {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": "a"}},
+        ],
+        "openai-responses": [
+            {"type": "response.output_item.added", "output_index": index, "item": {"type": "message", "content": []}},
+            {
+                "type": "response.content_part.added",
+                "output_index": index,
+                "content_index": index,
+                "part": {"type": "output_text", "text": ""},
+            },
+            {"type": "response.output_text.delta", "output_index": index, "content_index": index, "delta": "a"},
+            {"type": "response.reasoning_summary_part.added", "output_index": index, "summary_index": index, "part": {}},
+        ],
+    }
+    body = b"".join(b"data: " + json.dumps(payload).encode() + b"\n\n" for payload in bodies[fmt])
+    tracemalloc.start()
+    try:
+        result = sseparse.accumulate(body, format=fmt)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000
+    assert result.end in ("truncated", "error")
+
+
+# -- 6. a failing part never discards the rest ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [60, 120])
+def test_issue_6_deep_azure_filter_results_keep_the_text(depth: int) -> None:
+    """content_filter_results nested deep (within the JSON limit): the text, the finish and any_filtered are right."""
+    nested: Any = {"filtered": True}
+    for _ in range(depth):
+        nested = {"x": nested}
+    chunks = [
+        {"choices": [{"index": 0, "delta": {"content": "hello"}, "content_filter_results": nested}]},
+        {"choices": [{"index": 0, "content_filter_results": nested}]},
+        {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+    ]
+    body = b"".join(b"data: " + json.dumps(chunk).encode() + b"\n\n" for chunk in chunks) + b"data: [DONE]\n\n"
+    result = sseparse.accumulate(body)
+    assert (result.end, result.text, result.finish_reason) == ("complete", "hello", "stop")
+    assert result.choices[0].extra["any_filtered"] is True
+
+
+def test_issue_6_filter_results_beyond_the_limit_end_the_stream_but_keep_the_text() -> None:
+    """Nested ~330 deep (the issue's case): that event is not JSON; the text before it stays."""
+    nested: Any = {"filtered": True}
+    for _ in range(330):
+        nested = {"x": nested}
+    body = HELLO + b"data: " + json.dumps({"choices": [{"index": 0, "content_filter_results": nested}]}).encode() + b"\n\n"
+    result = sseparse.accumulate(body)
+    assert (result.end, result.text) == ("error", "hello")
+
+
+# -- 7. Stream and accumulate agree on a foreign [DONE] ------------------------------------------------------
+
+GEMINI_DONE = _gemini([{"text": "hi"}], finishReason="STOP") + b"data: [DONE]\n\n"
+_ANTHROPIC: list[dict[str, Any]] = [
+    {"type": "message_start", "message": {"id": "m", "type": "message", "role": "assistant", "content": [], "model": "c"}},
+    {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+    {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "hi"}},
+    {"type": "content_block_stop", "index": 0},
+    {"type": "message_delta", "delta": {"stop_reason": "end_turn"}},
+]
+ANTHROPIC_DONE = b"".join(b"event: %s\ndata: %s\n\n" % (p["type"].encode(), json.dumps(p).encode()) for p in _ANTHROPIC)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "body"),
+    [
+        ("gemini", GEMINI_DONE),
+        ("anthropic-messages", ANTHROPIC_DONE + b"data: [DONE]\n\n" + b'event: message_stop\ndata: {"type":"message_stop"}\n\n'),
+        ("anthropic-messages", ANTHROPIC_DONE + b'event: message_stop\ndata: {"type":"message_stop"}\n\ndata: [DONE]\n\n'),
+    ],
+)
+@pytest.mark.parametrize("raw", [True, False])
+def test_issue_7_stream_and_accumulate_agree_on_a_foreign_done(fmt: str, body: bytes, raw: bool) -> None:
+    """A proxy's [DONE] on a format with its own terminal marker: accumulate says complete, Stream yields no item for it."""
+    expected = sseparse.accumulate(body, format=fmt)
+    assert (expected.end, expected.text) == ("complete", "hi")
+    for chunks in ([body], [body[i : i + 1] for i in range(len(body))]):
+        stream = sseparse.Stream(chunks, format=fmt, raw=raw)
+        items = list(stream)
+        assert all(not isinstance(item, str) for item in items)
+        result = stream.result()
+        assert (result.end, result.text) == (expected.end, expected.text)

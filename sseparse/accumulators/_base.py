@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from sseparse._json import NotJSONError
 from sseparse.accumulators._payloads import error_from_payload, loads
 from sseparse.accumulators._results import (
     AccumulatedResult,
@@ -70,6 +71,21 @@ __all__ = [
 ]
 
 NOTE_FOREIGN_DONE = "a [DONE] marker, not part of this format, was ignored"
+
+
+def not_json_message(data: str, exc: ValueError) -> str:
+    """Return the message of a "not JSON" error: the data, and why when it is a limit (depth, integer size)."""
+    why = f" ({exc})" if isinstance(exc, NotJSONError) and exc.reason != "syntax" else ""
+    return f"event data is not JSON{why}: {_short(data)!r}"
+
+
+def is_foreign_done(data: str) -> bool:
+    """Return True for a ``[DONE]`` marker, which formats with their own terminal marker ignore.
+
+    Proxies and test helpers append it to Anthropic and Gemini streams too. `BaseAccumulator` and
+    `Stream` (raw and typed) share this decision, so they agree on such a stream.
+    """
+    return data.strip() == "[DONE]"
 
 
 # -- the protocol -------------------------------------------------------------------------------------
@@ -151,13 +167,13 @@ class BaseAccumulator:
         data = event.data
         try:
             payload = loads(data)
-        except ValueError:
+        except ValueError as exc:
             if self._non_json(event, out):
                 return
             if event.event == "error":
                 self._fail(StreamErrorInfo(data, type="error", raw=data), out)
             else:
-                self._fail(StreamErrorInfo(f"event data is not JSON: {_short(data)!r}", type="invalid_json", raw=data), out)
+                self._fail(StreamErrorInfo(not_json_message(data, exc), type="invalid_json", raw=data), out)
             return
         if payload.__class__ is not dict:
             self._fail(
@@ -176,7 +192,7 @@ class BaseAccumulator:
         By default a ``[DONE]`` is ignored (and noted): proxies and test helpers append it to
         Anthropic and Gemini streams too. It is not a terminal marker of those formats.
         """
-        if event.data.strip() == "[DONE]":
+        if is_foreign_done(event.data):
             self._note(NOTE_FOREIGN_DONE)
             return True
         return False

@@ -2,6 +2,8 @@
 
 Each rule looks at one event: its ``event`` field and its JSON payload. Events that say nothing
 (``ping`` before anything else, comments) leave the format undecided and the next event decides.
+Every key read may hold any JSON type: a value is type-checked before it is hashed, compared or
+walked, so a wrong type leaves the event undecided instead of raising.
 
 | format               | tell-tale                                                                  |
 |----------------------|----------------------------------------------------------------------------|
@@ -38,7 +40,8 @@ def detect_builtin(event: ServerSentEvent, payload: Any) -> str | None:  # noqa:
             return "openai-responses"
         if kind in _ANTHROPIC_TYPES:
             return "anthropic-messages"
-    if isinstance(payload.get("choices"), list) or payload.get("object") in _CHAT_OBJECTS:
+    obj = payload.get("object")  # any JSON type: test it is a str before hashing it (a list is unhashable)
+    if isinstance(payload.get("choices"), list) or (isinstance(obj, str) and obj in _CHAT_OBJECTS):
         return "openai-chat"
     if "candidates" in payload or "usageMetadata" in payload or "promptFeedback" in payload:
         return "gemini"

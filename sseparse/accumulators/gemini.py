@@ -48,6 +48,20 @@ _CANDIDATE_KEEP = (
     "avgLogprobs",
     "logprobsResult",
 )
+MAX_PATH_DEPTH = 64
+"""Most keys and indices a ``partialArgs`` ``jsonPath`` may hold (deeper paths are ignored, noted)."""
+MAX_INDEX_GAP = 64
+"""How far past the end of an array a ``partialArgs`` index may reach (the gap is filled with nulls).
+
+Any index costs memory and time in proportion to the input: ``$.a[30000000]`` does not build an
+array of thirty million nulls; it is ignored and noted.
+"""
+NOTE_BAD_PATH = (
+    "a partialArgs entry was ignored: its jsonPath was not understood, deeper than "
+    f"{MAX_PATH_DEPTH}, or reached more than {MAX_INDEX_GAP} places past the end of an array"
+)
+NOTE_BAD_VALUE = "a partialArgs entry was ignored: its numberValue or boolValue was not a number or a boolean"
+_NO_VALUE: Any = object()
 _PATH_TOKEN = re.compile(r"\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]|\[\"((?:[^\"\\]|\\.)*)\"\]")
 
 
@@ -210,10 +224,10 @@ class GeminiAccumulator(BaseAccumulator):
                 self._partial_arg(state, call, entry)
         return True
 
-    @staticmethod
-    def _partial_arg(state: _Candidate, call: CallBuilder, entry: dict[str, Any]) -> None:
+    def _partial_arg(self, state: _Candidate, call: CallBuilder, entry: dict[str, Any]) -> None:
         path = _parse_path(entry.get("jsonPath"))
-        if path is None:
+        if path is None or not _reachable(call.value, path):
+            self._note(NOTE_BAD_PATH)
             return
         if isinstance(entry.get("stringValue"), str):
             if state.open_string != path:
@@ -224,13 +238,10 @@ class GeminiAccumulator(BaseAccumulator):
                 _flush_string(state, call)
             return
         _flush_string(state, call)
-        if "numberValue" in entry:
-            value: Any = entry["numberValue"]
-        elif "boolValue" in entry:
-            value = entry["boolValue"]
-        elif "nullValue" in entry:
-            value = None
-        else:
+        value = _scalar(entry)
+        if value is _NO_VALUE:
+            if any(key in entry for key in ("numberValue", "boolValue")):
+                self._note(NOTE_BAD_VALUE)
             return
         call.value = _set(call.value, path, value)
 
@@ -335,51 +346,83 @@ def _current_args(state: _Candidate, call: CallBuilder) -> Any:  # noqa: ANN401
     return value
 
 
+def _scalar(entry: dict[str, Any]) -> Any:  # noqa: ANN401
+    """Return the value of a non-string ``partialArgs`` entry, or `_NO_VALUE` when it carries none of the right type."""
+    if "numberValue" in entry:
+        number = entry["numberValue"]
+        return number if isinstance(number, (int, float)) and not isinstance(number, bool) else _NO_VALUE
+    if "boolValue" in entry:
+        return entry["boolValue"] if isinstance(entry["boolValue"], bool) else _NO_VALUE
+    if "nullValue" in entry:
+        return None
+    return _NO_VALUE
+
+
 def _parse_path(path: Any) -> tuple[Any, ...] | None:  # noqa: ANN401
-    """``"$.a.b[0]"`` -> ``("a", "b", 0)``; None when it is not a JSON path we understand."""
+    """``"$.a.b[0]"`` -> ``("a", "b", 0)``; None when it is not a JSON path we understand (or too deep)."""
     if not isinstance(path, str) or not path.startswith("$"):
         return None
     keys: list[Any] = []
     position = 1
     while position < len(path):
         match = _PATH_TOKEN.match(path, position)
-        if match is None:
+        if match is None or len(keys) >= MAX_PATH_DEPTH:
             return None
         name, number, quoted, double = match.groups()
         if number is not None:
-            keys.append(int(number))
+            digits = number.lstrip("0")
+            keys.append(int(number) if len(digits) <= 18 else _TOO_FAR)  # bounded before int()
         else:
             keys.append(name if name is not None else quoted if quoted is not None else double)
         position = match.end()
     return tuple(keys)
 
 
-def _set(root: Any, path: tuple[Any, ...], value: Any) -> Any:  # noqa: ANN401, C901, PLR0912
-    """Set ``value`` at ``path`` inside ``root``, creating objects and arrays on the way; return the root."""
+_TOO_FAR = 10**18  # an index no array reaches: `_reachable` refuses it without building anything
+
+
+def _reachable(root: Any, path: tuple[Any, ...]) -> bool:  # noqa: ANN401
+    """Return False when ``path`` has an index more than `MAX_INDEX_GAP` places past the end of its array."""
+    node = root
+    for key in path:
+        if isinstance(key, int):
+            length = len(node) if isinstance(node, list) else 0
+            if key - length > MAX_INDEX_GAP:
+                return False
+            node = node[key] if isinstance(node, list) and key < length else None
+        else:
+            node = node.get(key) if isinstance(node, dict) else None
+    return True
+
+
+def _set(root: Any, path: tuple[Any, ...], value: Any) -> Any:  # noqa: ANN401
+    """Set ``value`` at ``path`` inside ``root``, creating objects and arrays on the way; return the root.
+
+    Paths are checked with `_reachable` first; an index too far past the end changes nothing here either.
+    """
     if not path:
         return value
     if root is None:
         root = [] if isinstance(path[0], int) else {}
     node = root
     for position, key in enumerate(path):
-        last = position == len(path) - 1
-        child_default: Any = None if last else ([] if isinstance(path[position + 1], int) else {})
         if isinstance(key, int):
-            if not isinstance(node, list):
+            if not isinstance(node, list) or key - len(node) > MAX_INDEX_GAP:
                 return root
-            while len(node) <= key:
-                node.append(None)
-            if last:
-                node[key] = value
-            elif not isinstance(node[key], (dict, list)):
-                node[key] = child_default
+            if len(node) <= key:
+                node.extend([None] * (key + 1 - len(node)))
+        elif not isinstance(node, dict):
+            return root
+        if position == len(path) - 1:
+            node[key] = value
         else:
-            if not isinstance(node, dict):
-                return root
-            if last:
-                node[key] = value
-            elif not isinstance(node.get(key), (dict, list)):
-                node[key] = child_default
-        if not last:
-            node = node[key]
+            node = _child(node, key, path[position + 1])
     return root
+
+
+def _child(node: Any, key: Any, next_key: Any) -> Any:  # noqa: ANN401
+    """Return the container at ``node[key]``, creating the kind ``next_key`` needs when it is not one."""
+    child = node[key] if isinstance(node, list) else node.get(key)
+    if not isinstance(child, (dict, list)):
+        child = node[key] = [] if isinstance(next_key, int) else {}
+    return child

@@ -531,11 +531,17 @@ def _final_parts(parts: list[list[Any]]) -> list[Any]:
 
 
 def _filtered(results: Any) -> bool:  # noqa: ANN401
-    """Return True when any ``filtered: true`` appears in Azure filter results (nested dicts and lists)."""
-    if isinstance(results, dict):
-        if results.get("filtered") is True:
-            return True
-        return any(_filtered(value) for value in results.values())
-    if isinstance(results, list):
-        return any(_filtered(value) for value in results)
+    """Return True when any ``filtered: true`` appears in Azure filter results (nested dicts and lists).
+
+    Iterative, so no nesting depth can exhaust the stack.
+    """
+    stack = [results]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("filtered") is True:
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
     return False
