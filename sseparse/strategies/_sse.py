@@ -27,6 +27,7 @@ __all__ = ["BOM", "LINE_ENDINGS", "chunkings", "events", "sse_streams"]
 
 
 BOM = b"\xef\xbb\xbf"
+_MAX_RETRY = 2**64 - 1  # the largest retry (ms) a decoder keeps: Chromium's bound, sseparse.SSEDecoder's too
 LINE_ENDINGS = ("\n", "\r\n", "\r")
 _KNOWN = (b"data", b"event", b"id", b"retry")
 
@@ -69,6 +70,11 @@ class _Line:
 _BLANK = _Line(b"")
 
 
+def _valid_retry(value: bytes) -> bool:
+    """R11: ASCII digits only; and a value above 2**64 - 1 ms is ignored, as Chromium does."""
+    return bool(value) and all(48 <= byte <= 57 for byte in value) and int(value) <= _MAX_RETRY
+
+
 def _expected_events(lines: Sequence[_Line], last_event_id: str) -> list[ServerSentEvent]:
     """Interpret complete lines by the WHATWG rules (R7-R12), from their generated structure."""
     events: list[ServerSentEvent] = []
@@ -91,7 +97,7 @@ def _expected_events(lines: Sequence[_Line], last_event_id: str) -> list[ServerS
         elif line.name == b"id":
             if "\0" not in text:
                 id_buffer = text
-        elif line.name == b"retry" and line.value and all(48 <= byte <= 57 for byte in line.value):
+        elif line.name == b"retry" and _valid_retry(line.value):
             retry = int(line.value)
     return events
 
