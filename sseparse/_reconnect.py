@@ -1,27 +1,35 @@
-"""reconnecting / areconnecting: a `Stream` that reconnects with backoff and resumes where it stopped.
+"""reconnecting / areconnecting: a `Stream` that reconnects with backoff, resuming or starting over.
 
-A connection fails in one of two ways: the source raises (a read error, a refused connection: the
-caller chooses which exception types are worth a retry) or it ends before the format's terminal
-marker (truncation, retried by default). Then we wait -- the server's ``retry`` value when it sent one
-(WHATWG: "the reconnection time"), else exponential backoff with full jitter and a cap (AWS
-Architecture Blog, "Exponential Backoff And Jitter": ``sleep = random(0, min(cap, base * 2**n))``) --
-and call ``connect`` again with the resume state, up to ``max_attempts`` connections in all.
+A connection fails in one of three ways: ``connect`` raises (a refused connection), the response is an
+HTTP error (`StreamHTTPError`), or the stream breaks (a dropped connection or a read timeout:
+`IncompleteStreamError` / `StreamTimeoutError`, or a body that ends before the format's terminal
+marker). Then, when the failure is worth a retry (see `Reconnect.retryable`), we wait -- the server's
+``Retry-After`` on an HTTP error, else its SSE ``retry`` value when it sent one (WHATWG: "the
+reconnection time"), else exponential backoff with full jitter and a cap (AWS Architecture Blog,
+"Exponential Backoff And Jitter": ``sleep = random(0, min(cap, base * 2**n))``); a server's wait is
+capped by ``max_server_wait`` -- and call ``connect`` again, up to ``max_attempts`` connections and
+within ``deadline`` seconds in all. When we give up, the last error is raised with every attempt's
+error on it (``.attempts`` and exception notes).
 
-Two modes. ``"resume"``: the server continues after ``Last-Event-ID`` (the state's ``last_event_id``;
-``state.headers`` spells the header), the decoder is seeded with it and the accumulator keeps going, so
-every event is delivered once. ``"restart"``: the API cannot resume, so the request starts over: a
-fresh decoder and accumulator (``stream.result()`` describes the last attempt only), and the caller
-sees the chunks of the new attempt from the start (``stream.attempts`` tells them apart).
+Resume or restart. Resuming (the server continues after ``Last-Event-ID``: ``state.headers`` spells
+the header) keeps the accumulator: every event is delivered once. Restarting (an LLM API, which sends
+no event IDs and cannot resume) starts the request over with a fresh decoder and accumulator, so
+``stream.result()`` never holds output of an abandoned attempt, and says so before the first chunk of
+the new attempt: the ``on_restart(state)`` callback, and a `ResetUpdate` for ``updates()``. The
+default mode ``"auto"`` resumes when the stream has given an event ID and restarts otherwise;
+``"resume"`` and ``"restart"`` force one.
 
-The sleep function is injectable (tests never really sleep), and so is the random source.
+The sleep function, the clock and the random source are injectable (tests never really sleep).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import TYPE_CHECKING, Any, Literal
 
-from sseparse._errors import IncompleteStreamError, StreamTimeoutError
+from sseparse._errors import IncompleteStreamError, StreamHTTPError, StreamTimeoutError
+from sseparse._sources import transport_failure
 from sseparse._stream import AsyncStream, Stream
 
 if TYPE_CHECKING:
@@ -32,7 +40,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Reconnect", "ResumeState", "areconnecting", "reconnecting"]
 
-Mode = Literal["resume", "restart"]
+Mode = Literal["auto", "resume", "restart"]
+
+# 4xx statuses that are worth a retry: Request Timeout, Conflict, Too Many Requests
+_RETRIED_4XX = frozenset({408, 409, 429})
 
 
 MAX_WAIT = 4_294_967.0
@@ -49,12 +60,20 @@ class ResumeState:
     ``retry``          the server's last ``retry`` value in milliseconds, or None.
     ``attempt``        1 for the first connection, 2 for the first reconnect, ...
     ``error``          the exception that ended the previous connection (None for the first).
-    ``mode``           ``"resume"`` or ``"restart"``.
+    ``mode``           ``"resume"`` or ``"restart"``: what this attempt does (``"auto"`` decided).
     """
 
     __slots__ = ("attempt", "error", "last_event_id", "mode", "retry")
 
-    def __init__(self, *, last_event_id: str, retry: int | None, attempt: int, error: BaseException | None, mode: Mode) -> None:
+    def __init__(
+        self,
+        *,
+        last_event_id: str,
+        retry: int | None,
+        attempt: int,
+        error: BaseException | None,
+        mode: Literal["resume", "restart"],
+    ) -> None:
         self.last_event_id = last_event_id
         self.retry = retry
         self.attempt = attempt
@@ -91,9 +110,16 @@ class Reconnect:
         max_server_wait: float | None,
         sleep: Callable[[float], Any] | None,
         rng: random.Random | None,
+        retry_if: Callable[[BaseException], bool] | None = None,
+        deadline: float | None = None,
+        on_restart: Callable[[ResumeState], Any] | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
-        if mode not in ("resume", "restart"):
-            msg = f"mode must be 'resume' or 'restart', not {mode!r}"
+        if mode not in ("auto", "resume", "restart"):
+            msg = f"mode must be 'auto', 'resume' or 'restart', not {mode!r}"
+            raise ValueError(msg)
+        if deadline is not None and not deadline >= 0:
+            msg = f"deadline must be a number of seconds >= 0 or None, not {deadline!r}"
             raise ValueError(msg)
         if not isinstance(max_attempts, int) or max_attempts < 1:
             msg = f"max_attempts must be a positive int (connections in all), not {max_attempts!r}"
@@ -115,25 +141,39 @@ class Reconnect:
 
             rng = random.Random()  # noqa: S311 - jitter, not cryptography
         self._random = rng.random
-        self._next = ResumeState(last_event_id="", retry=None, attempt=1, error=None, mode=mode)
+        self.retry_if = retry_if
+        self.deadline = deadline
+        self.on_restart = on_restart
+        self._clock = clock or time.monotonic
+        self._started: float | None = None
+        self._next = ResumeState(last_event_id="", retry=None, attempt=1, error=None, mode=self._mode_for(""))
+        self._restart: ResumeState | None = None  # a restart to announce before the next attempt's first chunk
         #: the waits so far, in seconds (what was passed to ``sleep``)
         self.waits: list[float] = []
+        #: the error of each failed attempt so far
+        self.errors: list[BaseException] = []
 
     def seed(self, last_event_id: str) -> None:
         """Set the last event ID the first connection resumes after (the stream's ``last_event_id``)."""
-        self._next.last_event_id = last_event_id
+        self._next = ResumeState(
+            last_event_id=last_event_id, retry=None, attempt=1, error=None, mode=self._mode_for(last_event_id)
+        )
 
-    @property
-    def resume(self) -> bool:
-        """True in resume mode."""
-        return self.mode == "resume"
+    def _mode_for(self, last_event_id: str) -> Literal["resume", "restart"]:
+        return "resume" if self.resumes(last_event_id) else "restart"
+
+    def resumes(self, last_event_id: str) -> bool:
+        """Return True when a reconnect after ``last_event_id`` resumes (else the request starts over)."""
+        return self.mode == "resume" or (self.mode == "auto" and bool(last_event_id))
 
     def open(self) -> tuple[Any, Any]:
         """Call ``connect`` for the next attempt; returns ``(source, response or None)`` (sync)."""
+        self._start()
         return self.unpack(self.connect(self._next))
 
     async def aopen(self) -> tuple[Any, Any]:
         """`open` for async ``connect`` functions (a plain function returning a source works too)."""
+        self._start()
         result = self.connect(self._next)
         if hasattr(result, "__await__"):
             result = await result
@@ -147,34 +187,88 @@ class Reconnect:
             return source, response
         return result, None
 
+    def _start(self) -> None:
+        if self._started is None:
+            self._started = self._clock()
+
+    def retryable(self, exc: BaseException) -> bool:
+        """Return True when ``exc`` is worth another connection.
+
+        ``retry_if(exc)`` or ``retry_on`` (the exception or, for a failed read, its cause) say yes;
+        so do a truncation or a stall (``retry_truncated``), an HTTP error with a 5xx status or 408,
+        409, 429, and a transport failure of ``connect`` (a refused connection). The rest -- other
+        4xx statuses, a response that is not an event stream, errors of your code -- is not retried.
+        """
+        if self.retry_if is not None and self.retry_if(exc):
+            return True
+        if isinstance(exc, self.retry_on) or isinstance(exc.__cause__, self.retry_on):
+            return True
+        if isinstance(exc, StreamHTTPError):
+            return exc.status >= 500 or exc.status in _RETRIED_4XX
+        if isinstance(exc, (IncompleteStreamError, StreamTimeoutError)):
+            return self.retry_truncated
+        return transport_failure(exc) is not None
+
     def retry_wait(self, exc: BaseException, core: _Core, attempts: int) -> float | None:
         """Seconds to wait before reconnecting after ``exc``, or None when it is not retried.
 
-        Also prepares ``core`` for the next connection and records the resume state.
+        Also prepares ``core`` for the next connection and records the resume state. When the answer
+        is None, ``exc`` carries every attempt's error (see `give_up`).
         """
-        if attempts >= self.max_attempts:
-            return None
-        truncated = isinstance(exc, (IncompleteStreamError, StreamTimeoutError))
-        if not ((truncated and self.retry_truncated) or isinstance(exc, self.retry_on)):
+        self.errors.append(exc)
+        if attempts >= self.max_attempts or not self.retryable(exc):
+            self.give_up(exc)
             return None
         decoder = core.decoder
-        retry = decoder.retry
+        wait = self._wait(exc, decoder.retry, attempts)
+        if self.deadline is not None and self._clock() + wait - (self._started or 0.0) > self.deadline:
+            self.give_up(exc, f"the deadline of {self.deadline:g} s leaves no time for another attempt")
+            return None
+        last_event_id = decoder.last_event_id
+        resume = self.resumes(last_event_id)
         self._next = ResumeState(
-            last_event_id=decoder.last_event_id, retry=retry, attempt=attempts + 1, error=exc, mode=self.mode
+            last_event_id=last_event_id, retry=decoder.retry, attempt=attempts + 1, error=exc, mode=self._mode_for(last_event_id)
         )
-        core.reset(resume=self.resume)
-        if retry is not None:
-            # Bounded before any arithmetic: the wire value may have any number of digits.
-            cap = MAX_WAIT if self.max_server_wait is None else min(self.max_server_wait, MAX_WAIT)
-            wait = min(retry, int(cap * 1000) + 1) / 1000
-            wait = min(wait, cap)  # a server (or a typo) may ask for days
-        else:
-            # Full jitter: uniform in [0, min(cap, base * 2**n)], n = reconnects so far (the exponent
-            # bounded, so 2**n stays a float however many attempts are allowed).
-            growth = self.backoff * 2.0 ** min(attempts - 1, _MAX_EXPONENT)
-            wait = self._random() * min(self.max_backoff, growth, MAX_WAIT)
+        if not resume and (self._restart is not None or core.decoded):
+            self._restart = self._next  # output of this attempt was handed out: announce the restart
+        core.reset(resume=resume)
         self.waits.append(wait)
         return wait
+
+    def _wait(self, exc: BaseException, retry: int | None, attempts: int) -> float:
+        """Return the wait before the next attempt: the server's (capped) when it asked, else the backoff."""
+        cap = MAX_WAIT if self.max_server_wait is None else min(self.max_server_wait, MAX_WAIT)
+        retry_after = exc.retry_after if isinstance(exc, StreamHTTPError) else None
+        if retry_after is not None:
+            return min(retry_after, cap)
+        if retry is not None:
+            # Bounded before any arithmetic: the wire value may have any number of digits.
+            return min(min(retry, int(cap * 1000) + 1) / 1000, cap)  # a server (or a typo) may ask for days
+        # Full jitter: uniform in [0, min(cap, base * 2**n)], n = reconnects so far (the exponent
+        # bounded, so 2**n stays a float however many attempts are allowed).
+        growth = self.backoff * 2.0 ** min(attempts - 1, _MAX_EXPONENT)
+        return self._random() * min(self.max_backoff, growth, MAX_WAIT)
+
+    def give_up(self, exc: BaseException, why: str | None = None) -> None:
+        """Put every attempt's error on ``exc``, the error about to be raised: ``exc.attempts`` and notes."""
+        errors = self.errors
+        if len(errors) < 2 and why is None:
+            return
+        with contextlib.suppress(AttributeError):  # an exception class with __slots__: the notes still tell
+            exc.attempts = list(errors)  # type: ignore[attr-defined]
+        for number, error in enumerate(errors[:-1], start=1):
+            exc.add_note(f"attempt {number} of {len(errors)} failed: {type(error).__name__}: {error}")
+        exc.add_note(why or f"gave up after {len(errors)} attempts")
+
+    def began(self, core: _Core) -> None:
+        """Announce a pending restart (``on_restart``, a `ResetUpdate`) now that a connection is open, before its first chunk."""
+        state = self._restart
+        if state is None:
+            return
+        self._restart = None
+        core.announce_reset()
+        if self.on_restart is not None:
+            self.on_restart(state)
 
     def sleep(self, seconds: float) -> None:
         (self._sleep or time.sleep)(seconds)
@@ -194,27 +288,39 @@ def reconnecting(  # noqa: PLR0913
     connect: Callable[[ResumeState], Any],
     format: str | None = None,  # noqa: A002
     *,
-    mode: Mode = "resume",
+    mode: Mode = "auto",
     retry_on: tuple[type[BaseException], ...] = (),
+    retry_if: Callable[[BaseException], bool] | None = None,
     retry_truncated: bool = True,
     max_attempts: int = 5,
+    deadline: float | None = None,
     backoff: float = 0.5,
     max_backoff: float = 30.0,
     max_server_wait: float | None = 300.0,
+    on_restart: Callable[[ResumeState], object] | None = None,
     sleep: Callable[[float], object] | None = None,
+    clock: Callable[[], float] | None = None,
     rng: random.Random | None = None,
     **options: Any,  # noqa: ANN401
 ) -> Stream[Any]:
     r"""Return a `Stream` that reconnects as many times as it takes.
 
-    ``connect(state)`` gets a `ResumeState` and returns a byte source (what `Stream` accepts), or a
-    ``(source, response)`` pair; it is called lazily, when iteration starts. A connection that raises
-    one of ``retry_on`` (from ``connect`` or while reading) or ends before the terminal marker
-    (``retry_truncated``) is followed by a wait -- the server's ``retry`` if it sent one (at most
-    ``max_server_wait`` seconds; None for no cap), else ``uniform(0, min(max_backoff, backoff * 2**n))``
-    -- and a new connection, up to ``max_attempts``
-    connections in all; then the last error is raised. ``sleep`` defaults to `time.sleep`; pass your
-    own in tests. Other keyword options are those of `Stream` (``raw``, ``allow_truncated``, ...).
+    ``connect(state)`` gets a `ResumeState` and returns a byte source or a response object (what
+    `Stream` accepts), or a ``(source, response)`` pair; it is called lazily, when iteration starts.
+
+    What is retried (see `Reconnect.retryable`): a cut or a stall (``retry_truncated``), an HTTP
+    error with a 5xx status or 408, 409, 429 (other 4xx are not), a transport failure of ``connect``,
+    and whatever ``retry_on`` (exception types) or ``retry_if(exc)`` accept. The wait: the server's
+    ``Retry-After``, else its ``retry`` field (either at most ``max_server_wait`` seconds; None: no
+    cap), else ``uniform(0, min(max_backoff, backoff * 2**n))``. At most ``max_attempts``
+    connections, and no new one after ``deadline`` seconds from the first; then the last error is
+    raised, with ``.attempts`` (every attempt's error) and a note per attempt.
+
+    ``mode``: ``"auto"`` resumes with ``Last-Event-ID`` when the stream gave an event ID and starts
+    over otherwise; ``"resume"`` and ``"restart"`` force one. A restart resets ``stream.result()``
+    and calls ``on_restart(state)`` before the first chunk of the new attempt (when chunks of the
+    abandoned one were handed out). ``sleep`` defaults to `time.sleep` and ``clock`` to
+    `time.monotonic`; pass your own in tests. Other keyword options are those of `Stream`.
 
     >>> stream = reconnecting(lambda state: [b"data: hi\n\n"])
     >>> [event.data for event in stream]
@@ -231,6 +337,10 @@ def reconnecting(  # noqa: PLR0913
         max_server_wait=max_server_wait,
         sleep=sleep,
         rng=rng,
+        retry_if=retry_if,
+        deadline=deadline,
+        on_restart=on_restart,
+        clock=clock,
     )
     return Stream(None, format, _reconnect=policy, **options)
 
@@ -239,23 +349,26 @@ def areconnecting(  # noqa: PLR0913
     connect: Callable[[ResumeState], Any | Awaitable[Any]],
     format: str | None = None,  # noqa: A002
     *,
-    mode: Mode = "resume",
+    mode: Mode = "auto",
     retry_on: tuple[type[BaseException], ...] = (),
+    retry_if: Callable[[BaseException], bool] | None = None,
     retry_truncated: bool = True,
     max_attempts: int = 5,
+    deadline: float | None = None,
     backoff: float = 0.5,
     max_backoff: float = 30.0,
     max_server_wait: float | None = 300.0,
+    on_restart: Callable[[ResumeState], object] | None = None,
     sleep: Callable[[float], object] | None = None,
+    clock: Callable[[], float] | None = None,
     rng: random.Random | None = None,
     **options: Any,  # noqa: ANN401
 ) -> AsyncStream[Any]:
     """Return an `AsyncStream` that reconnects: the async twin of `reconnecting`.
 
-    ``connect`` may be a coroutine function.
-
-    ``sleep`` defaults to `asyncio.sleep` (a plain or an async function both work). An idle timeout
-    (``idle_timeout=``, `StreamTimeoutError`) counts as a truncation.
+    ``connect`` may be a coroutine function. ``sleep`` defaults to `asyncio.sleep` (a plain or an
+    async function both work). An idle timeout (``idle_timeout=``, `StreamTimeoutError`) counts as a
+    truncation.
     """
     policy = Reconnect(
         connect,
@@ -268,5 +381,9 @@ def areconnecting(  # noqa: PLR0913
         max_server_wait=max_server_wait,
         sleep=sleep,
         rng=rng,
+        retry_if=retry_if,
+        deadline=deadline,
+        on_restart=on_restart,
+        clock=clock,
     )
     return AsyncStream(None, format, _reconnect=policy, **options)

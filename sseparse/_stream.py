@@ -162,6 +162,7 @@ class _Core:
         "error",
         "format",
         "head",
+        "pending",
         "raw",
         "read_to_eof",
         "skip",
@@ -190,6 +191,8 @@ class _Core:
         # the first bytes, kept until the first event: a body that is a JSON error document instead
         # of a stream becomes StreamAPIError at its end, not a truncation
         self.head: bytearray | None = bytearray()
+        # updates to hand out before the next event's (a ResetUpdate when a reconnect started over)
+        self.pending: list[Any] = []
 
     # -- events ---------------------------------------------------------------------------------
 
@@ -342,6 +345,17 @@ class _Core:
 
     # -- reconnects -----------------------------------------------------------------------------
 
+    @property
+    def decoded(self) -> bool:
+        """True once this connection gave an event (so items may have been handed out)."""
+        return self.head is None
+
+    def announce_reset(self) -> None:
+        """Queue a `ResetUpdate`: a reconnect started over, and the result so far was discarded."""
+        from sseparse.accumulators import ResetUpdate  # noqa: PLC0415 - loaded with the accumulators
+
+        self.pending.append(ResetUpdate())
+
     def reset(self, *, resume: bool) -> None:
         """Prepare for the next connection.
 
@@ -367,10 +381,11 @@ class _Core:
 class ReconnectPolicy(Protocol):
     """The reconnect policy as the stream classes drive it (see `sseparse.reconnecting`)."""
 
-    @property
-    def resume(self) -> bool: ...
+    def resumes(self, last_event_id: str) -> bool: ...
 
     def seed(self, last_event_id: str) -> None: ...
+
+    def began(self, core: _Core) -> None: ...
 
     def open(self) -> tuple[Any, Any]: ...
 
@@ -579,7 +594,9 @@ class _StreamBase(Generic[T, G]):
     def _end_of_source(self) -> list[Any]:
         """Flush the core when the source ended; with a reconnect policy a truncation may be retried."""
         reconnect = self._reconnect
-        return self._core.eof(resumable=reconnect is not None and reconnect.resume, reconnecting=reconnect is not None)
+        core = self._core
+        resumable = reconnect is not None and reconnect.resumes(core.decoder.last_event_id)
+        return core.eof(resumable=resumable, reconnecting=reconnect is not None)
 
     def _read_error(self, exc: Exception) -> Exception | None:
         """Return what a failed read becomes: a transport failure is a truncation or a timeout; None for the rest."""
@@ -764,6 +781,8 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
         self._iterator = _sync_chunks(_sources.sync_body(source) if _sources.is_response(source) else source)
         if self._http_problem(response):
             raise _sources.http_error(response, _sources.read_head(self._iterator), self._core.partial())
+        if reconnect is not None:
+            reconnect.began(self._core)
         if self._idle_timeout is not None:
             return self._watched(response)
         return self._iterator  # type: ignore[no-any-return]
@@ -954,6 +973,8 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
         self._iterator = source.__aiter__()
         if self._http_problem(response):
             raise _sources.http_error(response, await _sources.aread_head(self._iterator), self._core.partial())
+        if reconnect is not None:
+            reconnect.began(self._core)
         return self._iterator  # type: ignore[no-any-return]
 
     async def _run(self) -> AsyncGenerator[T, None]:  # noqa: C901 - one loop: connect, read, hand out, retry

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from stream_helpers import WORDS, AsyncSource, Response, Source, anthropic_blocks, openai_chat_blocks
 
-from sseparse import IncompleteStreamError, ResumeState, StreamAPIError, areconnecting, reconnecting
+from sseparse import (
+    IncompleteStreamError,
+    ResetUpdate,
+    ResumeState,
+    StreamAPIError,
+    StreamHTTPError,
+    areconnecting,
+    reconnecting,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -141,6 +149,11 @@ def test_out_of_attempts_raises_the_last_error() -> None:
         list(stream)
     assert len(server.states) == 3
     assert info.value.partial.text == "".join(WORDS[:2])
+    assert len(info.value.attempts) == 3  # type: ignore[attr-defined]
+    assert info.value.attempts[-1] is info.value  # type: ignore[attr-defined]
+    assert all(isinstance(error, IncompleteStreamError) for error in info.value.attempts)  # type: ignore[attr-defined]
+    assert info.value.__notes__[0].startswith("attempt 1 of 3 failed: IncompleteStreamError: ")
+    assert info.value.__notes__[-1] == "gave up after 3 attempts"
 
 
 def test_out_of_attempts_with_allow_truncated_is_a_plain_end() -> None:
@@ -337,3 +350,225 @@ def test_async_out_of_attempts() -> None:
                 pass
 
     asyncio.run(main())
+
+
+# -- LLM-safe reconnects: restart without ids, no duplicated text ------------------------------------------------
+
+
+def _attempts_without_ids(first: int) -> Any:
+    """An LLM API: no event ids; the first connection gives ``first`` blocks and drops, the next the whole stream."""
+    blocks = openai_chat_blocks()
+    states: list[ResumeState] = []
+
+    def connect(state: ResumeState) -> Source:
+        states.append(state)
+        return Source(blocks[:first] if state.attempt == 1 else blocks)
+
+    return connect, states
+
+
+def test_the_default_mode_restarts_a_stream_without_ids_and_never_duplicates_text() -> None:
+    """No event id was seen: the default mode starts over, and result() holds the new attempt only."""
+    connect, states = _attempts_without_ids(4)
+    restarts: list[ResumeState] = []
+    stream = reconnecting(connect, "openai-chat", sleep=lambda _: None, raw=True, on_restart=restarts.append)
+    items = list(stream)
+    assert stream.result().text == TEXT  # not WORDS[:3] + TEXT
+    assert stream.result().end == "complete"
+    assert [s.mode for s in states] == ["restart", "restart"]
+    assert states[1].headers == {}
+    assert restarts == [states[1]]
+    assert len(items) == 4 + len(WORDS) + 3  # the abandoned attempt's chunks were handed out before the restart
+
+
+def test_on_restart_runs_before_the_first_chunk_of_the_restarted_attempt() -> None:
+    """The callback comes between the abandoned attempt's chunks and the new attempt's, and the reset is queued as a ResetUpdate."""
+    connect, _ = _attempts_without_ids(3)
+    seen: list[Any] = []
+    stream = reconnecting(connect, "openai-chat", sleep=lambda _: None, raw=True, on_restart=lambda state: seen.append("restart"))
+    for item in stream:
+        seen.append(item["choices"][0]["delta"].get("content") if item["choices"] else None)
+        if len(seen) == 4:
+            assert stream.result().text == ""  # the restart discarded the abandoned attempt's text
+            assert [type(update) for update in stream._core.pending] == [ResetUpdate]  # for updates()
+    assert seen[:5] == ["", WORDS[0], WORDS[1], "restart", ""]
+    assert seen[5 : 5 + len(WORDS)] == WORDS
+
+
+def test_no_restart_is_announced_when_the_failed_attempt_gave_nothing() -> None:
+    """A connection that failed before any event discarded nothing: on_restart is not called."""
+    blocks = openai_chat_blocks()
+
+    def connect(state: ResumeState) -> Source:
+        if state.attempt == 1:
+            raise ConnectionRefusedError("refused")
+        return Source(blocks)
+
+    restarts: list[ResumeState] = []
+    stream = reconnecting(connect, "openai-chat", sleep=lambda _: None, on_restart=restarts.append)
+    list(stream)
+    assert stream.result().text == TEXT
+    assert restarts == []  # and a refused connection was retried without retry_on
+
+
+def test_the_default_mode_resumes_once_an_id_was_seen() -> None:
+    """Event ids: the default mode resumes with Last-Event-ID and keeps the accumulator."""
+    server = Server(openai_chat_blocks(ids=True), cuts=[3])
+    restarts: list[ResumeState] = []
+    stream = reconnecting(server.connect, "openai-chat", sleep=lambda _: None, on_restart=restarts.append)
+    list(stream)
+    assert stream.result().text == TEXT
+    assert [s.mode for s in server.states] == ["restart", "resume"]
+    assert server.states[1].headers == {"Last-Event-ID": "3"}
+    assert restarts == []
+
+
+def test_retry_if_decides_beside_retry_on() -> None:
+    """retry_if(exc) -> True retries an exception no type in retry_on names."""
+    blocks = openai_chat_blocks()
+
+    def connect(state: ResumeState) -> Source:
+        if state.attempt == 1:
+            raise KeyError("flaky")
+        return Source(blocks)
+
+    asked: list[BaseException] = []
+
+    def retry_if(exc: BaseException) -> bool:
+        asked.append(exc)
+        return isinstance(exc, KeyError)
+
+    stream = reconnecting(connect, "openai-chat", retry_if=retry_if, sleep=lambda _: None)
+    list(stream)
+    assert stream.result().text == TEXT
+    assert [type(e) for e in asked] == [KeyError]
+
+
+class FakeTime:
+    """A clock that only the injected sleep moves."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    def clock(self) -> float:
+        return self.now
+
+
+def test_the_deadline_bounds_all_attempts_together() -> None:
+    """No new attempt whose wait would end past the deadline; the last error says so and carries every attempt's."""
+    blocks = openai_chat_blocks(ids=True)
+    blocks[0] = b"retry: 1000\n" + blocks[0]
+    server = Server(blocks, cuts=[1] * 10)
+    time = FakeTime()
+    stream = reconnecting(server.connect, "openai-chat", max_attempts=10, deadline=2.5, sleep=time.sleep, clock=time.clock)
+    with pytest.raises(IncompleteStreamError) as info:
+        list(stream)
+    assert len(server.states) == 3  # at 0 s, 1 s and 2 s; a fourth would start at 3 s
+    assert len(info.value.attempts) == 3  # type: ignore[attr-defined]
+    assert "deadline of 2.5 s" in info.value.__notes__[-1]
+
+
+def test_a_zero_deadline_allows_the_first_attempt_only() -> None:
+    """deadline=0: one connection, its error raised as is (no other attempt to report but the deadline)."""
+    server = Server(openai_chat_blocks(ids=True), cuts=[1])
+    with pytest.raises(IncompleteStreamError):
+        list(reconnecting(server.connect, "openai-chat", deadline=0, sleep=lambda _: None))
+    assert len(server.states) == 1
+    with pytest.raises(ValueError, match="deadline"):
+        reconnecting(server.connect, deadline=-1)
+
+
+class ErrorResponse:
+    """A stand-in HTTP response with a status and a JSON error body (shaped like an httpx response)."""
+
+    def __init__(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.status_code = status
+        self.headers = {"content-type": "application/json", **(headers or {})}
+        self.closed = 0
+
+    def iter_bytes(self) -> Any:
+        return iter([b'{"error": {"message": "nope", "type": "t", "code": "c"}}'])
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+class OkResponse(Source):
+    """A stand-in 200 text/event-stream response."""
+
+    status_code = 200
+    headers = {"content-type": "text/event-stream"}  # noqa: RUF012
+
+    def iter_bytes(self) -> Any:
+        return iter(self)
+
+
+@pytest.mark.parametrize(
+    ("status", "retried"),
+    [
+        *[(status, False) for status in (400, 401, 403, 404, 422)],
+        *[(status, True) for status in (408, 409, 429, 500, 502, 503, 529)],
+    ],
+)
+def test_http_errors_are_retried_by_status(status: int, retried: bool) -> None:
+    """4xx are not retried except 408, 409 and 429; 5xx are. Each error response is closed."""
+    responses: list[Any] = []
+
+    def connect(state: ResumeState) -> Any:
+        responses.append(ErrorResponse(status) if state.attempt == 1 else OkResponse(openai_chat_blocks()))
+        return responses[-1]
+
+    stream = reconnecting(connect, "openai-chat", sleep=lambda _: None)
+    if retried:
+        list(stream)
+        assert stream.result().text == TEXT
+    else:
+        with pytest.raises(StreamHTTPError) as info:
+            list(stream)
+        assert info.value.status == status
+        assert info.value.message == "nope"
+    assert len(responses) == (2 if retried else 1)
+    assert all(r.closed == 1 for r in responses)
+
+
+@pytest.mark.parametrize(
+    ("headers", "options", "expected"),
+    [
+        ({"retry-after": "7"}, {}, 7.0),
+        ({"retry-after": "7"}, {"max_server_wait": 3}, 3.0),
+        ({"retry-after-ms": "250", "retry-after": "7"}, {}, 0.25),
+        ({"retry-after": "9" * 400}, {}, None),  # not a number we accept: the backoff
+        ({"retry-after": "-5"}, {}, None),
+    ],
+)
+def test_retry_after_is_the_wait_capped_by_max_server_wait(
+    headers: dict[str, str], options: dict[str, Any], expected: float | None
+) -> None:
+    """A 429's Retry-After (or retry-after-ms) is the wait, at most max_server_wait; nonsense falls back to the backoff."""
+
+    def connect(state: ResumeState) -> Any:
+        return ErrorResponse(429, headers) if state.attempt == 1 else OkResponse(openai_chat_blocks())
+
+    waits: list[float] = []
+    list(reconnecting(connect, "openai-chat", sleep=waits.append, rng=Top(), backoff=0.5, **options))
+    assert waits == [0.5 if expected is None else expected]
+
+
+def test_out_of_attempts_on_http_errors_raises_the_last_with_all_of_them() -> None:
+    """Three 503s: the third is raised; .attempts holds all three, the notes list the first two."""
+    responses: list[ErrorResponse] = []
+
+    def connect(state: ResumeState) -> ErrorResponse:
+        responses.append(ErrorResponse(503))
+        return responses[-1]
+
+    with pytest.raises(StreamHTTPError) as info:
+        list(reconnecting(connect, "openai-chat", max_attempts=3, sleep=lambda _: None))
+    attempts = info.value.attempts  # type: ignore[attr-defined]
+    assert [type(e) for e in attempts] == [StreamHTTPError] * 3
+    assert attempts[-1] is info.value
+    assert len(info.value.__notes__) == 3
+    assert all(r.closed == 1 for r in responses)

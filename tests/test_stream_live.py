@@ -424,3 +424,103 @@ def test_closed_or_finished_streams_do_not_warn(server: tuple[str, App]) -> None
     next(listed)
     listed.__del__()
     assert sseparse.StreamHTTPError.__mro__[1] is sseparse.StreamError
+
+
+# -- reconnecting --------------------------------------------------------------------------------------------------------
+
+
+def reconnect_read(client: str, url: str, **options: Any) -> tuple[Outcome, list[Any]]:
+    """Read ``url`` with reconnecting / areconnecting through ``client``; ``connect`` returns the response object."""
+    outcome, responses = Outcome(), []
+    options.setdefault("raw", True)
+    if client in ("httpx", "requests"):
+        with httpx.Client(timeout=TIMEOUT) as http, requests.Session() as session:
+
+            def connect(state: sseparse.ResumeState) -> Any:
+                if client == "httpx":
+                    response = http.send(http.build_request("GET", url, headers=state.headers), stream=True)
+                else:
+                    response = session.get(url, headers=state.headers, stream=True, timeout=TIMEOUT)
+                responses.append(response)
+                return response
+
+            outcome.stream = sseparse.reconnecting(connect, "openai-chat", **options)
+            _sync(outcome.stream, outcome)
+            closed = [r.is_closed if client == "httpx" else r.raw.closed for r in responses]
+    else:
+
+        async def main() -> list[bool]:
+            async with httpx.AsyncClient(timeout=TIMEOUT) as http, aiohttp.ClientSession() as session:
+
+                async def connect(state: sseparse.ResumeState) -> Any:
+                    if client == "httpx-async":
+                        response = await http.send(http.build_request("GET", url, headers=state.headers), stream=True)
+                    else:
+                        response = await session.get(url, headers=state.headers)
+                    responses.append(response)
+                    return response
+
+                outcome.stream = sseparse.areconnecting(connect, "openai-chat", **options)
+                await _async(outcome.stream, outcome)
+                return [r.is_closed if client == "httpx-async" else r.closed for r in responses]
+
+        closed = asyncio.run(main())
+    outcome.closed = all(closed)
+    return outcome, responses
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_reconnect_restarts_a_stream_without_ids_without_duplicating_text(server: tuple[str, App], client: str) -> None:
+    """An LLM server (no ids) drops the first connection: the request starts over; the result has each word once."""
+    base, app = server
+    key = f"restart-{client}"
+    restarts: list[sseparse.ResumeState] = []
+    outcome, responses = reconnect_read(
+        client, f"{base}/flaky/openai?key={key}", sleep=lambda _: None, on_restart=restarts.append
+    )
+    assert outcome.error is None
+    assert outcome.stream.result().text == "".join(WORDS)
+    assert outcome.stream.result().end == "complete"
+    assert app.last_event_ids[key] == ["", ""]  # no Last-Event-ID: a restart
+    assert [state.attempt for state in restarts] == [2]
+    assert outcome.closed
+    assert len(responses) == 2
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_reconnect_resumes_a_stream_with_ids_exactly_once(server: tuple[str, App], client: str) -> None:
+    """A server with ids drops twice: each reconnect sends Last-Event-ID; every word arrives once."""
+    base, app = server
+    key = f"resume-{client}"
+    outcome, _ = reconnect_read(client, f"{base}/flaky/openai?key={key}&ids=1&fail=2", sleep=lambda _: None)
+    assert outcome.error is None
+    assert _texts(outcome.items) == "".join(WORDS)
+    assert outcome.stream.result().text == "".join(WORDS)
+    assert app.last_event_ids[key] == ["", "10", "20"]
+    assert outcome.closed
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_reconnect_waits_what_retry_after_asks(server: tuple[str, App], client: str) -> None:
+    """429 with Retry-After: 7: the wait is 7 s (here: recorded, not slept), then the stream."""
+    base, app = server
+    key = f"retry-after-{client}"
+    waits: list[float] = []
+    outcome, _ = reconnect_read(client, f"{base}/limited/openai?key={key}&status=429&provider=anthropic", sleep=waits.append)
+    assert outcome.error is None
+    assert waits == [7.0]
+    assert app.connections[key] == 2
+    assert outcome.stream.result().text == "".join(WORDS)
+    assert outcome.closed
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_reconnect_does_not_retry_a_401(server: tuple[str, App], client: str) -> None:
+    """401: one request only (a wrong key stays wrong), StreamHTTPError with the provider's message."""
+    base, app = server
+    key = f"unauthorized-{client}"
+    outcome, _ = reconnect_read(client, f"{base}/limited/openai?key={key}&status=401&provider=gemini", sleep=lambda _: None)
+    assert isinstance(outcome.error, StreamHTTPError)
+    assert outcome.error.message == "gemini says 401"
+    assert app.connections[key] == 1
+    assert outcome.closed
