@@ -149,9 +149,10 @@ def test_out_of_attempts_raises_the_last_error() -> None:
         list(stream)
     assert len(server.states) == 3
     assert info.value.partial.text == "".join(WORDS[:2])
-    assert len(info.value.attempts) == 3  # type: ignore[attr-defined]
-    assert info.value.attempts[-1] is info.value  # type: ignore[attr-defined]
-    assert all(isinstance(error, IncompleteStreamError) for error in info.value.attempts)  # type: ignore[attr-defined]
+    attempts: list[BaseException] = info.value.attempts  # type: ignore[attr-defined]
+    assert len(attempts) == 3
+    assert attempts[-1] is info.value
+    assert all(isinstance(error, IncompleteStreamError) for error in attempts)
     assert info.value.__notes__[0].startswith("attempt 1 of 3 failed: IncompleteStreamError: ")
     assert info.value.__notes__[-1] == "gave up after 3 attempts"
 
