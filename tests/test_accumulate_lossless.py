@@ -291,3 +291,181 @@ def test_chat_empty_refusal_is_kept_as_empty_string() -> None:
     absent = sseparse.accumulate(sse([chunk(choice({"content": "ok", "refusal": None}, finish="stop"))], done=True))
     assert absent.refusal is None
     assert absent.final["choices"][0]["message"]["refusal"] is None
+
+
+# -- OpenAI Responses: refusals, built-in tools, commentary -------------------------------------------------
+
+
+def _responses(events: list[dict[str, Any]], *, terminal: dict[str, Any] | None = None) -> bytes:
+    """Number the events and frame them with ``event:`` lines; ``terminal`` is appended last when given."""
+    start = {
+        "type": "response.created",
+        "response": {"id": "resp_1", "object": "response", "status": "in_progress", "output": []},
+    }
+    numbered = [{**event, "sequence_number": n} for n, event in enumerate([start, *events, *([terminal] if terminal else [])])]
+    return sse(numbered, events=True)
+
+
+def _completed(output: list[Any] | None) -> dict[str, Any]:
+    response = {"id": "resp_1", "object": "response", "status": "completed", "output": output, "usage": None}
+    return {"type": "response.completed", "response": response}
+
+
+def test_responses_refusal_only_stream() -> None:
+    """A refusal-only Responses stream: ``text`` is ``""``, the refusal is in ``result.refusal`` and ``Choice.refusal``."""
+    item = {"id": "msg_1", "type": "message", "status": "in_progress", "role": "assistant", "content": []}
+    where = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    events = [
+        {"type": "response.output_item.added", "output_index": 0, "item": item},
+        {"type": "response.content_part.added", **where, "part": {"type": "refusal", "refusal": ""}},
+        {"type": "response.refusal.delta", **where, "delta": "I can't "},
+        {"type": "response.refusal.delta", **where, "delta": "do that."},
+    ]
+    cut = _both(_responses(events))
+    assert (cut.text, cut.refusal, cut.choices[0].refusal) == ("", "I can't do that.", "I can't do that.")
+    assert cut.final["output"][0]["content"] == [{"type": "refusal", "refusal": "I can't do that."}]
+    done_item = {**item, "status": "completed", "content": [{"type": "refusal", "refusal": "I can't do that."}]}
+    events += [
+        {"type": "response.refusal.done", **where, "refusal": "I can't do that."},
+        {"type": "response.output_item.done", "output_index": 0, "item": done_item},
+    ]
+    body = _responses(events, terminal=_completed([done_item]))
+    result = _both(body)
+    assert (result.end, result.text, result.refusal) == ("complete", "", "I can't do that.")
+    assert [u for u in _updates(body) if isinstance(u, sseparse.RefusalDelta)] == [
+        sseparse.RefusalDelta("I can't "),
+        sseparse.RefusalDelta("do that."),
+    ]
+
+
+def test_responses_empty_refusal_is_kept() -> None:
+    """A refusal part with ``""`` gives ``result.refusal == ""``; no refusal part gives None."""
+    item = {"id": "msg_1", "type": "message", "role": "assistant", "content": [{"type": "refusal", "refusal": ""}]}
+    assert sseparse.accumulate(_responses([], terminal=_completed([item]))).refusal == ""
+    text_item = {**item, "content": [{"type": "output_text", "text": "hi", "annotations": []}]}
+    assert sseparse.accumulate(_responses([], terminal=_completed([text_item]))).refusal is None
+
+
+def test_responses_built_in_tools_cut_before_done_keep_their_deltas() -> None:
+    """Code interpreter code, MCP arguments, image partials and audio transcripts survive a cut, with updates."""
+    events: list[dict[str, Any]] = [
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {"id": "ci_1", "type": "code_interpreter_call", "status": "in_progress", "code": ""},
+        },
+        {"type": "response.code_interpreter_call.interpreting", "output_index": 0, "item_id": "ci_1"},
+        {"type": "response.code_interpreter_call_code.delta", "output_index": 0, "item_id": "ci_1", "delta": "print("},
+        {"type": "response.code_interpreter_call_code.delta", "output_index": 0, "item_id": "ci_1", "delta": "1)"},
+        {
+            "type": "response.output_item.added",
+            "output_index": 1,
+            "item": {"id": "mcp_1", "type": "mcp_call", "name": "roll", "server_label": "dice", "arguments": ""},
+        },
+        {"type": "response.mcp_call_arguments.delta", "output_index": 1, "item_id": "mcp_1", "delta": '{"sides":'},
+        {"type": "response.mcp_call_arguments.delta", "output_index": 1, "item_id": "mcp_1", "delta": " 6}"},
+        {
+            "type": "response.output_item.added",
+            "output_index": 2,
+            "item": {"id": "ig_1", "type": "image_generation_call", "status": "in_progress"},
+        },
+        {"type": "response.image_generation_call.generating", "output_index": 2, "item_id": "ig_1"},
+        {
+            "type": "response.image_generation_call.partial_image",
+            "output_index": 2,
+            "item_id": "ig_1",
+            "partial_image_index": 0,
+            "partial_image_b64": "AAA",
+        },
+        {
+            "type": "response.image_generation_call.partial_image",
+            "output_index": 2,
+            "item_id": "ig_1",
+            "partial_image_index": 1,
+            "partial_image_b64": "AAABBB",
+        },
+        {"type": "response.audio.transcript.delta", "delta": "Hel"},
+        {"type": "response.audio.transcript.delta", "delta": "lo"},
+        {"type": "response.audio.delta", "delta": "UklG"},
+    ]
+    body = _responses(events)
+    result = _both(body)
+    assert result.end == "truncated"
+    code, mcp, image = result.final["output"]
+    assert (code["code"], code["status"]) == ("print(1)", "interpreting")
+    assert (mcp["arguments"], mcp["server_label"]) == ('{"sides": 6}', "dice")
+    assert (image["result"], image["status"]) == ("AAABBB", "generating")
+    assert result.details["audio"] == {"transcript": "Hello", "data": "UklG"}
+    assert result.tool_calls == []  # built-in tools run on the server: not calls for the application
+    deltas = [(u.output_index, u.item_type, u.field, u.delta) for u in _updates(body) if isinstance(u, sseparse.ItemDelta)]
+    assert deltas == [
+        (0, "code_interpreter_call", "code", "print("),
+        (0, "code_interpreter_call", "code", "1)"),
+        (1, "mcp_call", "arguments", '{"sides":'),
+        (1, "mcp_call", "arguments", " 6}"),
+        (2, "image_generation_call", "result", "AAA"),
+        (2, "image_generation_call", "result", "AAABBB"),
+        (None, "audio", "transcript", "Hel"),
+        (None, "audio", "transcript", "lo"),
+        (None, "audio", "data", "UklG"),
+    ]
+
+
+def test_responses_built_in_tool_done_events_are_authoritative() -> None:
+    """``.done`` payloads replace what the deltas built (with a merge note when they differ)."""
+    events = [
+        {
+            "type": "response.output_item.added",
+            "output_index": 0,
+            "item": {"id": "ci_1", "type": "code_interpreter_call", "code": ""},
+        },
+        {"type": "response.code_interpreter_call_code.delta", "output_index": 0, "item_id": "ci_1", "delta": "x = "},
+        {"type": "response.code_interpreter_call_code.done", "output_index": 0, "item_id": "ci_1", "code": "x = 1"},
+    ]
+    result = sseparse.accumulate(_responses(events))
+    assert result.final["output"][0]["code"] == "x = 1"
+    assert result.merge_notes == ["a .done payload differed from its deltas: took the .done value"]
+
+
+def test_responses_unknown_events_are_counted() -> None:
+    """An event type the accumulator does not know is counted in ``details["unknown_events"]``, never an error."""
+    result = sseparse.accumulate(_responses([{"type": "response.future_thing.delta", "delta": "x"}], terminal=_completed([])))
+    assert result.end == "complete"
+    assert result.details["unknown_events"] == {"response.future_thing.delta": 1}
+
+
+def test_responses_commentary_is_kept_apart_from_the_answer() -> None:
+    """A ``phase: "commentary"`` message is ``result.commentary``, not ``result.text``; ``final`` is unchanged."""
+
+    def message(item_id: str, index: int, phase: str, text: str) -> list[dict[str, Any]]:
+        item = {"id": item_id, "type": "message", "role": "assistant", "phase": phase, "status": "in_progress", "content": []}
+        where = {"item_id": item_id, "output_index": index, "content_index": 0}
+        return [
+            {"type": "response.output_item.added", "output_index": index, "item": item},
+            {"type": "response.content_part.added", **where, "part": {"type": "output_text", "text": "", "annotations": []}},
+            {"type": "response.output_text.delta", **where, "delta": text},
+        ]
+
+    events = [*message("msg_c", 0, "commentary", "Checking the forecast."), *message("msg_a", 1, "final_answer", "Sunny, 21°C.")]
+    body = _responses(events)
+    result = _both(body)
+    assert result.text == "Sunny, 21°C."
+    assert result.commentary == "Checking the forecast."
+    assert [item["phase"] for item in result.final["output"]] == ["commentary", "final_answer"]
+    assert result.final["output"][0]["content"][0]["text"] == "Checking the forecast."
+    updates = [u for u in _updates(body) if isinstance(u, (sseparse.TextDelta, sseparse.CommentaryDelta))]
+    assert updates == [sseparse.CommentaryDelta("Checking the forecast."), sseparse.TextDelta("Sunny, 21°C.")]
+
+
+def test_responses_text_logprobs_streamed_with_deltas_are_kept_when_cut() -> None:
+    """``logprobs`` carried by ``output_text.delta`` events accumulate on their part."""
+    item = {"id": "msg_1", "type": "message", "role": "assistant", "content": []}
+    where = {"item_id": "msg_1", "output_index": 0, "content_index": 0}
+    events = [
+        {"type": "response.output_item.added", "output_index": 0, "item": item},
+        {"type": "response.output_text.delta", **where, "delta": "Hi", "logprobs": [{"token": "Hi", "logprob": -0.1}]},
+        {"type": "response.output_text.delta", **where, "delta": "!", "logprobs": [{"token": "!", "logprob": -0.2}]},
+    ]
+    part = sseparse.accumulate(_responses(events)).final["output"][0]["content"][0]
+    assert part["text"] == "Hi!"
+    assert part["logprobs"] == [{"token": "Hi", "logprob": -0.1}, {"token": "!", "logprob": -0.2}]

@@ -31,8 +31,10 @@ from sseparse.accumulators._results import (
     ToolCallArgumentsError,
 )
 from sseparse.accumulators._updates import (
+    CommentaryDelta,
     ErrorUpdate,
     FinishUpdate,
+    ItemDelta,
     ReasoningDelta,
     RefusalDelta,
     ResetUpdate,
@@ -56,10 +58,12 @@ __all__ = [
     "AutoAccumulator",
     "BaseAccumulator",
     "Choice",
+    "CommentaryDelta",
     "End",
     "ErrorUpdate",
     "FinishUpdate",
     "GeminiAccumulator",
+    "ItemDelta",
     "OpenAIChatAccumulator",
     "OpenAIResponsesAccumulator",
     "ReasoningDelta",

@@ -8,8 +8,10 @@ if TYPE_CHECKING:
     from sseparse.accumulators._results import StreamErrorInfo, ToolCall
 
 __all__ = [
+    "CommentaryDelta",
     "ErrorUpdate",
     "FinishUpdate",
+    "ItemDelta",
     "ReasoningDelta",
     "RefusalDelta",
     "ResetUpdate",
@@ -74,6 +76,36 @@ class RefusalDelta(Update):
     def __init__(self, text: str, choice: int = 0) -> None:
         self.choice = choice
         self.text = text
+
+
+class CommentaryDelta(Update):
+    """More commentary: text the model addresses to the user before its final answer (Responses ``phase: "commentary"``)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str, choice: int = 0) -> None:
+        self.choice = choice
+        self.text = text
+
+
+class ItemDelta(Update):
+    """More of a field that a built-in tool item streams (OpenAI Responses).
+
+    ``output_index`` the item's position in ``output`` (None for the response's own audio);
+    ``item_type`` ``"code_interpreter_call"``, ``"mcp_call"``, ``"image_generation_call"`` or ``"audio"``;
+    ``field`` the item field it extends: ``"code"``, ``"arguments"``, ``"result"`` (a partial image,
+    which replaces the previous one: its ``delta`` is the whole base64 image so far), ``"data"`` or
+    ``"transcript"``; ``delta`` the text.
+    """
+
+    __slots__ = ("delta", "field", "item_type", "output_index")
+
+    def __init__(self, output_index: int | None, item_type: str, field: str, delta: str, choice: int = 0) -> None:
+        self.choice = choice
+        self.output_index = output_index
+        self.item_type = item_type
+        self.field = field
+        self.delta = delta
 
 
 class ToolCallStarted(Update):
