@@ -1,0 +1,244 @@
+"""A hostile-input fuzzer: LLM-shaped streams with one value made hostile, through every reading path.
+
+Random bytes rarely reach the code that interprets payloads; these inputs do. Each example takes a
+stream of the LLM corpus (all four formats), picks events and replaces a value at a random position
+(or the whole payload, or adds a key the format reads) with something hostile: a wrong type, nesting
+up to 10^5 deep, an integer of 10^4 digits, a huge index, NaN / Infinity, a lone surrogate, a
+megabyte string. The stream then goes through `accumulate` (its format and detection), `Stream`
+(typed and raw, whole and in random chunks), `make_accumulator` updates and the capture readers.
+
+The only exceptions allowed are the documented ones: `StreamError` subclasses from `Stream` and
+`CaptureError` / `MissingDependencyError` from `captures.read`. Every result must be usable: its text
+encodes as UTF-8 and its snapshot can be taken at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from llm_corpus import CASES
+
+import sseparse
+from sseparse import captures
+from sseparse.accumulators import make_accumulator
+from sseparse.strategies import chunkings
+
+FORMATS = ("openai-chat", "openai-responses", "anthropic-messages", "gemini")
+# SSEPARSE_HOSTILE_EXAMPLES=2000 for a longer hunt; CI runs 40 per test (a few seconds each).
+HOSTILE_FUZZ = settings(max_examples=int(os.environ.get("SSEPARSE_HOSTILE_EXAMPLES", "40")), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+
+# Raw JSON texts that json.dumps cannot produce (or would refuse): spliced in as text.
+_RAW_HOSTILE = (
+    "[" * 129 + "]" * 129,
+    "[" * 1_000 + "]" * 1_000,
+    "[" * 100_000 + "]" * 100_000,
+    '{"a":' * 5_000 + "1" + "}" * 5_000,
+    '{"filtered":true,"x":' * 300 + "{}" + "}" * 300,
+    "9" * 10_000,
+    "-" + "1" * 4_301,
+    "1" * 641,
+    "1e999",
+    "-1e999",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    '"\\ud800"',
+    '"a\\udfffb"',
+    '{"\\ud800": "\\udc00"}',
+    '["\\ud83d"]',
+)
+_VALUE_HOSTILE: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1.5,
+    2**63,
+    10**18,
+    -(10**18),
+    10**600,
+    "",
+    "x",
+    "[DONE]",
+    [],
+    [None],
+    [[[]]],
+    {},
+    {"index": []},
+    {"type": {}},
+    "x" * 1_000_000,
+)
+# Keys the accumulators and detection read, added with a hostile value when absent.
+_KEYS = (
+    "object",
+    "type",
+    "choices",
+    "candidates",
+    "index",
+    "delta",
+    "content",
+    "tool_calls",
+    "function",
+    "arguments",
+    "finish_reason",
+    "usage",
+    "error",
+    "output_index",
+    "content_index",
+    "summary_index",
+    "item",
+    "part",
+    "content_block",
+    "message",
+    "partialArgs",
+    "jsonPath",
+    "functionCall",
+    "parts",
+    "usageMetadata",
+    "promptFeedback",
+    "finishReason",
+    "content_filter_results",
+    "logprobs",
+    "response",
+    "sequence_number",
+)
+_MARK = "\x00HOSTILE\x00"
+
+
+def _events_of(body: bytes) -> list[tuple[str, str]]:
+    return [(event.event, event.data) for event in sseparse.parse(body)]
+
+
+def _frame(events: list[tuple[str, str]]) -> bytes:
+    out: list[str] = []
+    for name, data in events:
+        if name != "message":
+            out.append(f"event: {name}\n")
+        out.extend(f"data: {line}\n" for line in data.split("\n"))
+        out.append("\n")
+    return "".join(out).encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def _hostile_value(draw: st.DrawFn) -> tuple[Any, str | None]:
+    """A value for json.dumps, or the mark plus the raw text that replaces it."""
+    if draw(st.booleans()):
+        return _MARK, draw(st.sampled_from(_RAW_HOSTILE))
+    return draw(st.sampled_from(_VALUE_HOSTILE)), None
+
+
+@st.composite
+def _mutate(draw: st.DrawFn, payload: Any) -> str:
+    """Return ``payload`` as JSON text with one position (or the whole) made hostile."""
+    value, raw = draw(_hostile_value())
+    how = draw(st.sampled_from(("replace", "replace", "add", "whole")))
+    if how == "whole" or not isinstance(payload, (dict, list)) or not payload:
+        payload = value
+    elif how == "add" and isinstance(payload, dict):
+        payload = dict(payload)
+        payload[draw(st.sampled_from(_KEYS))] = value
+    else:
+        node = payload = json.loads(json.dumps(payload))  # a copy to change in place
+        for _ in range(draw(st.integers(0, 6))):
+            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+            key = draw(st.sampled_from(keys))
+            child = node[key]
+            if not isinstance(child, (dict, list)) or not child or draw(st.integers(0, 3)) == 0:
+                break
+            node = child
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        node[draw(st.sampled_from(keys))] = value
+    text = json.dumps(payload, ensure_ascii=draw(st.booleans()), allow_nan=True)
+    return text.replace(json.dumps(_MARK), raw) if raw is not None else text
+
+
+@st.composite
+def hostile_streams(draw: st.DrawFn, fmt: str) -> bytes:
+    """A corpus stream of ``fmt`` with one to three events made hostile."""
+    case = draw(st.sampled_from([case for case in CASES if case.format == fmt]))
+    events = _events_of(case.body)
+    for _ in range(draw(st.integers(1, 3))):
+        position = draw(st.integers(0, len(events) - 1))
+        name, data = events[position]
+        try:
+            payload = json.loads(data)
+        except (ValueError, RecursionError):  # an event made hostile before: mutate it as a string
+            payload = data
+        events[position] = (name, draw(_mutate(payload)))
+    return _frame(events)
+
+
+def _check_result(result: sseparse.AccumulatedResult) -> None:
+    """A result is usable: an end, text that encodes as UTF-8, and every part readable."""
+    assert result.end in ("complete", "error", "truncated")
+    result.text.encode()
+    result.reasoning.encode()
+    for call in result.tool_calls:
+        call.arguments.encode()
+        with contextlib.suppress(sseparse.ToolCallArgumentsError):
+            call.json()
+    repr(result)
+
+
+def _accumulate_all_ways(body: bytes, fmt: str) -> None:
+    for wire_format in (fmt, None):
+        _check_result(sseparse.accumulate(body, format=wire_format))
+    accumulator = make_accumulator(fmt)
+    for event in sseparse.parse(body):
+        accumulator.feed(event)
+        accumulator.result()
+    accumulator.close()
+    _check_result(accumulator.result())
+
+
+def _stream_all_ways(chunks: list[bytes], fmt: str) -> None:
+    for raw in (True, False):
+        stream = sseparse.Stream(chunks, format=fmt, raw=raw)
+        try:
+            for _ in stream:
+                pass
+        except sseparse.StreamError as exc:
+            if exc.partial is not None:
+                _check_result(exc.partial)
+        _check_result(stream.result())
+
+
+def _captures(body: bytes) -> None:
+    try:
+        responses = captures.read(body)
+    except (captures.CaptureError, captures.MissingDependencyError):
+        return
+    for response in responses:
+        captures.analyse(response, check=True)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@HOSTILE_FUZZ
+@given(data=st.data())
+def test_hostile_streams_raise_only_documented_errors(fmt: str, data: st.DataObject) -> None:
+    """Accumulate, Stream (typed, raw; whole and chunked), make_accumulator and captures: documented outcomes only."""
+    body = data.draw(hostile_streams(fmt))
+    _accumulate_all_ways(body, fmt)
+    _stream_all_ways([body], fmt)
+    _stream_all_ways(data.draw(chunkings(body, max_chunks=12)), fmt)
+    _captures(body)
+
+
+@HOSTILE_FUZZ
+@given(
+    st.lists(st.sampled_from(FORMATS), min_size=2, max_size=3).flatmap(
+        lambda fmts: st.tuples(*(hostile_streams(f) for f in fmts))
+    )
+)
+def test_hostile_mixed_streams_through_detection(bodies: tuple[bytes, ...]) -> None:
+    """Streams of several formats spliced together, hostile values included: detection never raises."""
+    body = b"".join(bodies)
+    _check_result(sseparse.accumulate(body))
+    _captures(body)
