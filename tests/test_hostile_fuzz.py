@@ -31,7 +31,12 @@ from sseparse.strategies import chunkings
 
 FORMATS = ("openai-chat", "openai-responses", "anthropic-messages", "gemini")
 # SSEPARSE_HOSTILE_EXAMPLES=2000 for a longer hunt; CI runs 40 per test (a few seconds each).
-HOSTILE_FUZZ = settings(max_examples=int(os.environ.get("SSEPARSE_HOSTILE_EXAMPLES", "40")), deadline=None, suppress_health_check=list(HealthCheck), database=None)
+HOSTILE_FUZZ = settings(
+    max_examples=int(os.environ.get("SSEPARSE_HOSTILE_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 
 # Raw JSON texts that json.dumps cannot produce (or would refuse): spliced in as text.
 _RAW_HOSTILE = (
