@@ -81,6 +81,11 @@ class ServerSentEvent(tuple, metaclass=_EventType):  # type: ignore[type-arg]
 
         return json.loads(self[1], **kwargs)
 
+    def as_dict(self) -> dict[str, Any]:
+        """Return ``{"event", "data", "id", "retry"}``, a JSON-ready dict."""
+        event, data, id_, retry = self
+        return {"event": event, "data": data, "id": id_, "retry": retry}
+
     # Equal to events only: a plain tuple with the same fields is not an event. (Returning
     # NotImplemented would let `tuple`'s own comparison answer instead.)
     def __eq__(self, other: object) -> bool:

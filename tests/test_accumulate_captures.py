@@ -1,7 +1,7 @@
 """The shared captures (../shared/streams/*.sse) against their *.expected.json, when the folder is present.
 
-cohere-v2 and vercel-ui-message-stream are outside the accumulators' formats: they must give a clean
-``end="error"`` result with ``format=None`` and an ``unknown_format`` error, without raising.
+vercel-ui-message-stream is outside the accumulators' formats: it must give a clean ``end="error"``
+result with ``format=None`` and an ``unknown_format`` error, without raising.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ import sseparse
 
 STREAMS = Path(__file__).resolve().parents[1].parent / "shared" / "streams"
 CAPTURES = sorted(STREAMS.glob("*.sse")) if STREAMS.is_dir() else []
-SUPPORTED = {"openai-chat", "openai-responses", "anthropic-messages", "gemini"}
+SUPPORTED = {"openai-chat", "openai-responses", "anthropic-messages", "gemini", "cohere-v2"}
 TERMINATION = {
     "done": "complete",
     "message_stop": "complete",
     "response.completed": "complete",
     "finishReason": "complete",
+    "message-end": "complete",
     "error": "error",
     "eof": "truncated",
 }
@@ -128,11 +129,28 @@ def _check_gemini(result: sseparse.AccumulatedResult, expected: dict[str, Any]) 
     assert [c.arguments for c in result.tool_calls] == [c["functionCall"]["arguments_json"] for c in calls]
 
 
+def _check_cohere(result: sseparse.AccumulatedResult, expected: dict[str, Any]) -> None:
+    final = result.final
+    assert final["id"] == expected["id"]
+    assert final["finish_reason"] == result.finish_reason == expected["finish_reason"]
+    message = final["message"]
+    for key in ("content", "tool_plan", "citations"):
+        assert message[key] == expected[key]
+    calls = [{"id": c.id, "name": c.name, "arguments": c.arguments} for c in result.tool_calls]
+    assert calls == expected["tool_calls"]
+    assert [(c["id"], c["function"]["name"], c["function"]["arguments"]) for c in message["tool_calls"]] == [
+        (c["id"], c["name"], c["arguments"]) for c in expected["tool_calls"]
+    ]
+    assert result.reasoning == expected["tool_plan"]  # the plan is the reasoning the model showed
+    assert result.text == ""
+
+
 CHECKS = {
     "openai-chat": _check_openai_chat,
     "openai-responses": _check_responses,
     "anthropic-messages": _check_anthropic,
     "gemini": _check_gemini,
+    "cohere-v2": _check_cohere,
 }
 
 
@@ -177,7 +195,7 @@ def test_capture_final_validates(path: Path) -> None:
 
 @pytest.mark.parametrize("path", [p for p in CAPTURES if _expected(p)["format"] not in SUPPORTED], ids=_ids)
 def test_unsupported_capture_is_a_clean_error(path: Path) -> None:
-    """Formats outside the accumulators (Cohere v2, Vercel UI stream) give format None and end error, no exception."""
+    """Formats outside the accumulators (Vercel's UI message stream) give format None and end error, no exception."""
     result = sseparse.accumulate(path.read_bytes())
     assert result.format is None
     assert result.end == "error"

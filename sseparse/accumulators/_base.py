@@ -14,9 +14,10 @@ gives you the JSON decoding, the in-stream error shapes and the ``end`` bookkeep
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from sseparse._json import NotJSONError
+from sseparse.accumulators._normalize import STOP_REASONS, Tokens, normalize, read_tokens
 from sseparse.accumulators._payloads import error_from_payload, loads
 from sseparse.accumulators._results import (
     AccumulatedResult,
@@ -42,7 +43,10 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from sseparse._events import ServerSentEvent
+    from sseparse.accumulators._normalize import Stop
 
 # The protocol and the base class live here; the names re-exported below lived here before the
 # module was split by concern (results, updates, payloads) and stay importable from it.
@@ -131,6 +135,8 @@ class BaseAccumulator:
     """
 
     format: str = ""
+    #: Each raw finish reason mapped to a `Stop`; None: the built-in table of the format's name.
+    stop_reasons: ClassVar[Mapping[str, Stop] | None] = None
 
     def __init__(self) -> None:
         self._end = End.TRUNCATED
@@ -209,12 +215,22 @@ class BaseAccumulator:
         return []
 
     def result(self) -> AccumulatedResult:
-        """Return a snapshot of what was accumulated so far (subclasses build it in ``_result``)."""
+        """Return a snapshot of what was accumulated so far (subclasses build it in ``_result``).
+
+        ``tokens`` and ``stop`` (and each choice's ``stop``) are filled in from the format's `tokens`
+        and `stop_reasons`.
+        """
         try:
-            return self._result()
+            result = self._result()
+            reasons = self.stop_reasons if self.stop_reasons is not None else STOP_REASONS.get(self.format, {})
+            return normalize(result, reasons, self.tokens(result.usage))
         except Exception as exc:  # noqa: BLE001 - Rule 1, last line of defence: a snapshot never raises
             error = StreamErrorInfo(f"could not build the result ({type(exc).__name__}: {exc})", type="unexpected_payload")
             return AccumulatedResult(format=self.format, end=End.ERROR, error=error, merge_notes=list(self._notes))
+
+    def tokens(self, usage: object) -> Tokens:
+        """Return the `Tokens` of the format's ``usage`` (a format with its own usage shape overrides this)."""
+        return read_tokens(self.format, usage)
 
     def _result(self) -> AccumulatedResult:
         raise NotImplementedError

@@ -1,12 +1,20 @@
 """The format registry, the auto-detecting accumulator and `accumulate`.
 
-Built-in formats: ``openai-chat``, ``openai-responses``, ``anthropic-messages``, ``gemini``. Add your
-own with `register_format`; its ``detect`` callable is asked before the built-in rules.
+Built-in formats: ``openai-chat``, ``openai-responses``, ``anthropic-messages``, ``gemini``,
+``cohere-v2``. Add your own with `register_format` (its ``detect`` callable is asked before the
+built-in rules), or install a package that declares one in the ``sseparse.formats`` entry-point group:
+the group is read on first use and each entry point names a `FormatAccumulator` subclass (or any
+factory of an `Accumulator`), registered under the entry point's name.
+
+A format's traits (`FormatTraits`: terminal and skipped events, reading to EOF, its pydantic models)
+are read off its factory, so `sseparse.Stream` and `sseparse.models` ask here instead of keeping
+tables of their own.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import warnings
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sseparse._decoder import SSEDecoder
 from sseparse._events import ServerSentEvent
@@ -30,6 +38,7 @@ from sseparse.accumulators._updates import (
     Update,
 )
 from sseparse.accumulators.anthropic import AnthropicAccumulator
+from sseparse.accumulators.cohere import CohereAccumulator
 from sseparse.accumulators.gemini import GeminiAccumulator
 from sseparse.accumulators.openai_chat import OpenAIChatAccumulator
 from sseparse.accumulators.openai_responses import OpenAIResponsesAccumulator
@@ -39,17 +48,34 @@ if TYPE_CHECKING:
 
     from sseparse._typing import Buffer
 
-__all__ = ["AutoAccumulator", "accumulate", "formats", "make_accumulator", "register_format"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "AutoAccumulator",
+    "FormatTraits",
+    "accumulate",
+    "format_traits",
+    "formats",
+    "make_accumulator",
+    "register_format",
+    "unregister_format",
+]
 
+ENTRY_POINT_GROUP = "sseparse.formats"
 
 _BUILTIN: dict[str, Callable[[], Accumulator]] = {
     "openai-chat": OpenAIChatAccumulator,
     "openai-responses": OpenAIResponsesAccumulator,
     "anthropic-messages": AnthropicAccumulator,
     "gemini": GeminiAccumulator,
+    "cohere-v2": CohereAccumulator,
 }
 _FACTORIES: dict[str, Callable[[], Accumulator]] = dict(_BUILTIN)
 _DETECTORS: dict[str, Callable[[ServerSentEvent, Any], bool]] = {}
+# Built-in formats that `detect_builtin` does not know: asked after it (a format plugin's own `detect`).
+_BUILTIN_DETECTORS: dict[str, Callable[[ServerSentEvent, Any], bool]] = {"cohere-v2": CohereAccumulator.detect}
+# Formats found through the entry-point group (asked last).
+_PLUGIN_DETECTORS: dict[str, Callable[[ServerSentEvent, Any], bool]] = {}
+_plugins_loaded = False
 
 _SLICE = 256 * 1024  # bytes handed to the decoder at a time when the whole body is given at once
 
@@ -58,19 +84,31 @@ MAX_DETECT_EVENTS = 32
 
 
 def register_format(
-    name: str,
-    factory: Callable[[], Accumulator],
+    name: str | type[Accumulator],
+    factory: Callable[[], Accumulator] | None = None,
     *,
     detect: Callable[[ServerSentEvent, Any], bool] | None = None,
     replace: bool = False,
 ) -> None:
     """Register an accumulator for your own format (or replace a built-in one with ``replace=True``).
 
-    ``factory()`` returns a fresh `Accumulator`. ``detect(event, payload)`` -- ``payload`` is the
-    event's data parsed as JSON, or None when it is not JSON -- returns True when the event belongs to
-    the format; registered detectors are asked before the built-in rules, newest first. Without
-    ``detect`` the format is only used when asked for by name (``accumulate(source, format=name)``).
+    ``register_format(MyFormat)`` registers a `FormatAccumulator` subclass under its ``format`` name,
+    with its ``detect`` classmethod. ``register_format(name, factory, detect=...)``: ``factory()``
+    returns a fresh `Accumulator`; ``detect(event, payload)`` -- ``payload`` is the event's data parsed
+    as JSON, or None when it is not JSON -- returns True when the event belongs to the format.
+    Registered detectors are asked before the built-in rules, newest first. Without ``detect`` the
+    format is only used when asked for by name (``accumulate(source, format=name)``).
     """
+    if isinstance(name, type):
+        if factory is not None:
+            msg = "register_format(cls) takes the class alone: its format attribute is the name"
+            raise TypeError(msg)
+        factory, name = name, getattr(name, "format", "")
+        if detect is None:
+            detect = _class_detect(factory)
+    if factory is None:
+        msg = "register_format(name, factory) needs a factory"
+        raise TypeError(msg)
     if not isinstance(name, str) or not name:
         msg = f"a format name must be a non-empty str, not {name!r}"
         raise ValueError(msg)
@@ -84,16 +122,54 @@ def register_format(
 
 
 def unregister_format(name: str) -> None:
-    """Remove a format registered with `register_format` (a built-in one goes back to its default)."""
+    """Remove a format registered with `register_format` or a plugin (a built-in one goes back to its default)."""
     _DETECTORS.pop(name, None)
+    _PLUGIN_DETECTORS.pop(name, None)
     if name in _BUILTIN:
         _FACTORIES[name] = _BUILTIN[name]
     else:
         _FACTORIES.pop(name, None)
 
 
+def _class_detect(factory: object) -> Callable[[ServerSentEvent, Any], bool] | None:
+    detect = getattr(factory, "detect", None)
+    return detect if callable(detect) else None
+
+
+def load_plugins(*, refresh: bool = False) -> None:
+    """Register the formats of the ``sseparse.formats`` entry-point group (once; again with ``refresh``).
+
+    A name already registered (built-in or by `register_format`) is kept; a plugin that fails to load
+    is skipped with a `RuntimeWarning` naming it, so one broken package does not break the others.
+    """
+    global _plugins_loaded  # noqa: PLW0603 - a process-wide cache, like the registry itself
+    if _plugins_loaded and not refresh:
+        return
+    _plugins_loaded = True
+    from importlib.metadata import entry_points  # noqa: PLC0415 - only when a plugin may be needed
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name in _FACTORIES:
+            continue
+        try:
+            factory = entry.load()
+        except Exception as exc:  # noqa: BLE001 - any error of someone else's package
+            warnings.warn(
+                f"sseparse format plugin {entry.name!r} ({entry.value}) failed to load: {exc!r}", RuntimeWarning, stacklevel=2
+            )
+            continue
+        if not callable(factory):
+            warnings.warn(f"sseparse format plugin {entry.name!r} ({entry.value}) is not a factory", RuntimeWarning, stacklevel=2)
+            continue
+        _FACTORIES[entry.name] = factory
+        detect = _class_detect(factory)
+        if detect is not None:
+            _PLUGIN_DETECTORS[entry.name] = detect
+
+
 def formats() -> tuple[str, ...]:
-    """Return the names of the registered formats."""
+    """Return the names of the registered formats (installed plugins included)."""
+    load_plugins()
     return tuple(_FACTORIES)
 
 
@@ -101,21 +177,70 @@ def make_accumulator(format: str | None = None) -> Accumulator:  # noqa: A002
     """Return a fresh accumulator for ``format``, or an `AutoAccumulator` that detects it when None."""
     if format is None:
         return AutoAccumulator()
-    factory = _FACTORIES.get(format)
+    return _factory(format)()
+
+
+def _factory(name: str) -> Callable[[], Accumulator]:
+    factory = _FACTORIES.get(name)
     if factory is None:
-        msg = f"unknown format {format!r}; known formats: {', '.join(_FACTORIES)}"
+        load_plugins(refresh=True)  # a package installed since the first look
+        factory = _FACTORIES.get(name)
+    if factory is None:
+        msg = f"unknown format {name!r}; known formats: {', '.join(_FACTORIES)}"
         raise ValueError(msg)
-    return factory()
+    return factory
 
 
-def _detect(event: ServerSentEvent, payload: Any) -> str | None:  # noqa: ANN401
-    for name, detect in reversed(_DETECTORS.items()):
+class FormatTraits(NamedTuple):
+    """What the stream machinery needs to know about a format, as its accumulator class declares it.
+
+    ``terminal_events``  event kinds after which the stream is complete.
+    ``skip_events``      event kinds that carry nothing for the caller (pings): `Stream` does not yield them.
+    ``read_to_eof``      no terminal marker: `Stream` reads to the end even after the result is complete.
+    ``chunk_model``      ``"module:Class"`` of the pydantic model of one event, or None.
+    ``final_model``      ``"module:Class"`` of the pydantic model of ``result.final``, or None.
+    """
+
+    terminal_events: frozenset[str] = frozenset()
+    skip_events: frozenset[str] = frozenset()
+    read_to_eof: bool = False
+    chunk_model: str | None = None
+    final_model: str | None = None
+
+
+def format_traits(name: str) -> FormatTraits:
+    """Return the `FormatTraits` of a registered format (`ValueError` for an unknown name)."""
+    factory = _factory(name)
+    return FormatTraits(
+        terminal_events=frozenset(getattr(factory, "terminal_events", ())),
+        skip_events=frozenset(getattr(factory, "skip_events", ())),
+        read_to_eof=bool(getattr(factory, "read_to_eof", False)),
+        chunk_model=_model_path(getattr(factory, "chunk_model", None)),
+        final_model=_model_path(getattr(factory, "final_model", None)),
+    )
+
+
+def _model_path(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _ask(detectors: dict[str, Callable[[ServerSentEvent, Any], bool]], event: ServerSentEvent, payload: Any) -> str | None:  # noqa: ANN401
+    for name, detect in reversed(detectors.items()):
         try:
             if detect(event, payload):
                 return name
-        except Exception:  # noqa: BLE001, S112
+        except Exception:  # noqa: BLE001, S112 - a detector's bug must not stop detection
             continue
-    return detect_builtin(event, payload)
+    return None
+
+
+def _detect(event: ServerSentEvent, payload: Any) -> str | None:  # noqa: ANN401
+    return (
+        _ask(_DETECTORS, event, payload)
+        or detect_builtin(event, payload)
+        or _ask(_BUILTIN_DETECTORS, event, payload)
+        or _ask(_PLUGIN_DETECTORS, event, payload)
+    )
 
 
 class AutoAccumulator:
@@ -128,6 +253,7 @@ class AutoAccumulator:
     """
 
     def __init__(self) -> None:
+        load_plugins()
         self.delegate: Accumulator | None = None
         self._held: list[ServerSentEvent] = []
         self._failure: StreamErrorInfo | None = None
@@ -268,7 +394,8 @@ def accumulate(
 
     ``source``: the whole body as bytes, an iterable of bytes-likes (chunks as they arrived), a binary
     file, or an iterable of `ServerSentEvent`. ``format``: ``"openai-chat"``, ``"openai-responses"``,
-    ``"anthropic-messages"``, ``"gemini"`` or a registered name; None detects it from the first events.
+    ``"anthropic-messages"``, ``"gemini"``, ``"cohere-v2"`` or a registered name; None detects it from
+    the first events.
 
     Never raises on stream content: empty or cut input gives ``end="truncated"``, data that is not JSON
     or not a known format ``end="error"`` with ``error`` saying why.

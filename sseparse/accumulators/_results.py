@@ -8,10 +8,18 @@ accumulators raise on misuse.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sseparse._errors import SSEError
 from sseparse._json import loads
+from sseparse.accumulators._convert import to_anthropic, to_openai
+from sseparse.accumulators._normalize import Stop, Tokens
+from sseparse.accumulators._structured import ParseError, parse_json, parse_partial_json
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+M = TypeVar("M")
 
 __all__ = [
     "AccumulatedResult",
@@ -150,6 +158,25 @@ class ToolCall:
         """``{"index", "id", "type", "name", "arguments"}``."""
         return {"index": self.index, "id": self.id, "type": self.type, "name": self.name, "arguments": self.arguments}
 
+    def _source(self) -> str:
+        return f"tool call {self.index} ({self.name or '?'}, id={self.id!r})"
+
+    def parse(self, model: type[M]) -> M:
+        """Validate the arguments as ``model`` (a pydantic model class); `ParseError` when they do not fit.
+
+        ``""`` is ``{}`` (a call without arguments), as in `json`.
+        """
+        hint = "" if self.done else " (the call is unfinished: see parse_partial)"
+        return parse_json(model, self.arguments if self.arguments.strip() else "{}", source=self._source(), hint=hint)
+
+    def parse_partial(self, model: type[M]) -> M | None:
+        """Build ``model`` from the arguments streamed so far; None while nothing can be built yet.
+
+        Uses pydantic's partial JSON validation. A finished call (``done``) is parsed as `parse` does;
+        an unfinished one raises `ParseError` only when its text cannot be JSON at all.
+        """
+        return parse_partial_json(model, self.arguments, source=self._source(), finished=self.done)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ToolCall):
             return NotImplemented
@@ -200,6 +227,7 @@ class Choice:
         "reasoning_fields",
         "refusal",
         "role",
+        "stop",
         "text",
         "tool_calls",
     )
@@ -227,6 +255,30 @@ class Choice:
         self.tool_calls = tool_calls or []
         self.finish_reason = finish_reason
         self.extra = extra or {}
+        self.stop: Stop | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the choice as a JSON-ready dict (tool calls and ``extra`` values included)."""
+        return {
+            "index": self.index,
+            "role": self.role,
+            "content": self.content,
+            "text": self.text,
+            "refusal": self.refusal,
+            "reasoning": self.reasoning,
+            "reasoning_fields": dict(self.reasoning_fields),
+            "tool_calls": [call.as_dict() for call in self.tool_calls],
+            "finish_reason": self.finish_reason,
+            "stop": None if self.stop is None else self.stop.value,
+            "extra": _jsonable(self.extra),
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Choice):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in Choice.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"Choice(index={self.index}, text={self.text!r}, tool_calls={self.tool_calls!r}, finish_reason={self.finish_reason!r})"  # noqa: E501
@@ -265,7 +317,9 @@ class AccumulatedResult:
         "merge_notes",
         "reasoning",
         "refusal",
+        "stop",
         "text",
+        "tokens",
         "tool_calls",
         "usage",
     )
@@ -287,9 +341,13 @@ class AccumulatedResult:
         details: dict[str, Any] | None = None,
         refusal: str | None = None,
         commentary: str = "",
+        stop: Stop | None = None,
+        tokens: Tokens | None = None,
     ) -> None:
         self.format = format
         self.end = end
+        self.stop = stop if stop is not None or end is not End.ERROR else Stop.ERROR
+        self.tokens = tokens if tokens is not None else Tokens()
         self.text = text
         self.reasoning = reasoning
         self.refusal = refusal
@@ -315,6 +373,104 @@ class AccumulatedResult:
         if self.error is not None:
             parts.append(f"error={self.error!r}")
         return f"AccumulatedResult({', '.join(parts)})"
+
+    # -- one view across providers ------------------------------------------------------------------
+
+    def to_openai(self) -> dict[str, Any]:
+        """Return the result as an OpenAI ``chat.completion`` dict, whatever the format.
+
+        It validates as openai's ``ChatCompletion``: text, tool calls (arguments as JSON text), the
+        mapped finish reason and usage, and the reasoning as ``message["reasoning_content"]``.
+        """
+        return to_openai(self)
+
+    def to_anthropic(self) -> dict[str, Any]:
+        """Return the result as an Anthropic ``message`` dict, whatever the format (validates as anthropic's ``Message``)."""
+        return to_anthropic(self)
+
+    def _target(self, tool: str | None) -> tuple[str, str, bool, str] | ToolCall:
+        """Return what `parse` reads: the named tool call, or (text, source, finished, hint) of the answer text."""
+        if tool is not None:
+            call = next((call for call in self.tool_calls if call.name == tool), None)
+            if call is None:
+                names = ", ".join(repr(c.name) for c in self.tool_calls) or "none"
+                msg = f"the result has no tool call named {tool!r} (calls: {names})"
+                raise ParseError(msg, source=f"tool call {tool!r}", text="")
+            return call
+        hint = "" if self.end is End.COMPLETE else f" (the stream ended as {self.end.value})"
+        if not self.text.strip() and self.tool_calls:
+            hint += f"; the answer is a tool call: parse(Model, tool={self.tool_calls[0].name!r})"
+        return self.text, "the answer text", self.end is End.COMPLETE, hint
+
+    def parse(self, model: type[M], *, tool: str | None = None) -> M:
+        """Validate the answer text as ``model`` (a pydantic model class), or the arguments of the tool call named ``tool``.
+
+        With ``tool``: the first call of that name (`ToolCall.parse` reads each call of a parallel
+        answer). Raises `ParseError` naming what did not fit.
+        """
+        target = self._target(tool)
+        if isinstance(target, ToolCall):
+            return target.parse(model)
+        text, source, _, hint = target
+        return parse_json(model, text, source=source, hint=hint)
+
+    def parse_partial(self, model: type[M], *, tool: str | None = None) -> M | None:
+        """Build ``model`` from the answer (or the named tool call) streamed so far; None while nothing can be built yet.
+
+        Merely unfinished input is never an exception: while the stream is unfinished, `ParseError`
+        comes only for text that cannot be JSON at all. Once complete, it is parsed as `parse` does.
+        """
+        if tool is not None and not any(call.name == tool for call in self.tool_calls) and self.end is End.TRUNCATED:
+            return None  # the call may still come
+        target = self._target(tool)
+        if isinstance(target, ToolCall):
+            return target.parse_partial(model)
+        text, source, finished, hint = target
+        return parse_partial_json(model, text, source=source, finished=finished, hint=hint)
+
+    # -- values -----------------------------------------------------------------------------------------
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the result as a JSON-ready dict (``json.dumps`` takes it as it is)."""
+        return {
+            "format": self.format,
+            "end": self.end.value,
+            "stop": None if self.stop is None else self.stop.value,
+            "text": self.text,
+            "reasoning": self.reasoning,
+            "refusal": self.refusal,
+            "commentary": self.commentary,
+            "tool_calls": [call.as_dict() for call in self.tool_calls],
+            "finish_reason": self.finish_reason,
+            "tokens": self.tokens.as_dict(),
+            "usage": _jsonable(self.usage),
+            "error": None if self.error is None else self.error.as_dict(),
+            "choices": [choice.as_dict() for choice in self.choices],
+            "final": _jsonable(self.final),
+            "merge_notes": list(self.merge_notes),
+            "details": _jsonable(self.details),
+        }
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AccumulatedResult):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in AccumulatedResult.__slots__)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _jsonable(value: Any) -> Any:  # noqa: ANN401
+    """``value`` with every value object in it (`ToolCall`, enums ...) turned into JSON data."""
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, StrEnum):
+        return value.value
+    as_dict: Callable[[], Any] | None = getattr(value, "as_dict", None)
+    if callable(as_dict):
+        return as_dict()
+    return value
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -1,0 +1,204 @@
+"""Any result in the shape of another provider: `to_openai` and `to_anthropic` (standard library only).
+
+Rule: the dicts validate with the SDKs' own models (openai's ``ChatCompletion``, anthropic's
+``Message``) for a result of any format, finished or not, so code written against one SDK can read a
+stream of any provider. Where a schema requires a value the stream never gave, the nearest honest one
+is used and documented here:
+
+- a call without an id (Gemini) gets ``call_<index>`` / ``toolu_<index>``;
+- OpenAI's ``finish_reason`` has no "unfinished" or "error": both become ``"length"``, the one value
+  that tells a reader the answer is incomplete (``result.end`` and ``result.stop`` keep the truth);
+- Anthropic's ``input`` must be an object: arguments that are not (yet) a JSON object become the best
+  partial object, or ``{}``;
+- token counts the provider did not report are 0 where the schema requires a number.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from sseparse.accumulators._normalize import Stop, count
+
+if TYPE_CHECKING:
+    from sseparse.accumulators._normalize import Tokens
+    from sseparse.accumulators._results import AccumulatedResult, Choice, ToolCall
+
+__all__ = ["to_anthropic", "to_openai"]
+
+_OPENAI_FINISH: dict[Stop | None, str] = {
+    Stop.STOP: "stop",
+    Stop.LENGTH: "length",
+    Stop.TOOL_CALLS: "tool_calls",
+    Stop.CONTENT_FILTER: "content_filter",
+    Stop.REFUSAL: "stop",
+    Stop.PAUSE: "stop",
+    Stop.OTHER: "stop",
+    Stop.ERROR: "length",
+    None: "length",
+}
+_ANTHROPIC_STOP: dict[Stop | None, str | None] = {
+    Stop.STOP: "end_turn",
+    Stop.LENGTH: "max_tokens",
+    Stop.TOOL_CALLS: "tool_use",
+    Stop.CONTENT_FILTER: "refusal",
+    Stop.REFUSAL: "refusal",
+    Stop.PAUSE: "pause_turn",
+    Stop.OTHER: "end_turn",
+    Stop.ERROR: None,
+    None: None,
+}
+_ANTHROPIC_REASONS = frozenset(
+    {"end_turn", "max_tokens", "stop_sequence", "tool_use", "pause_turn", "refusal", "model_context_window_exceeded"}
+)
+
+
+def _str(value: object, default: str = "") -> str:
+    return value if isinstance(value, str) else default
+
+
+def _identity(result: AccumulatedResult) -> tuple[str, str]:
+    """Return the response id and model name, whatever the format calls them."""
+    final = result.final
+    response_id = _str(final.get("id")) or _str(final.get("responseId"))
+    model = _str(final.get("model")) or _str(final.get("modelVersion"))
+    return response_id, model
+
+
+# -- OpenAI Chat Completions --------------------------------------------------------------------------
+
+
+def to_openai(result: AccumulatedResult) -> dict[str, Any]:
+    """Return ``result`` as an OpenAI ``chat.completion`` dict (see the module docstring)."""
+    response_id, model = _identity(result)
+    final = result.final
+    created = count(final.get("created")) or count(final.get("created_at")) or 0
+    choices = result.choices or [_lone_choice(result)]
+    out: dict[str, Any] = {
+        "id": response_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [_openai_choice(choice, result.format) for choice in choices],
+    }
+    fingerprint = final.get("system_fingerprint")
+    if result.format == "openai-chat" and isinstance(fingerprint, str):
+        out["system_fingerprint"] = fingerprint
+    usage = _openai_usage(result.tokens)
+    if usage is not None:
+        out["usage"] = usage
+    return out
+
+
+def _lone_choice(result: AccumulatedResult) -> Choice:
+    """Make a choice of the result's own fields (for a result whose stream sent no choice yet)."""
+    from sseparse.accumulators._results import Choice  # noqa: PLC0415 - the result types import this module
+
+    choice = Choice(0, tool_calls=list(result.tool_calls), finish_reason=result.finish_reason, reasoning=result.reasoning)
+    choice.stop = result.stop
+    return choice
+
+
+def _openai_choice(choice: Choice, format: str | None) -> dict[str, Any]:  # noqa: A002
+    message: dict[str, Any] = {"role": "assistant", "content": choice.content, "refusal": choice.refusal}
+    calls = [_openai_call(call) for call in choice.tool_calls]
+    if calls:
+        message["tool_calls"] = calls
+    legacy = choice.extra.get("function_call")
+    if legacy is not None:
+        message["function_call"] = {"name": legacy.name, "arguments": legacy.arguments}
+    if choice.reasoning:
+        message["reasoning_content"] = choice.reasoning
+    finish = _OPENAI_FINISH[choice.stop]
+    if format == "openai-chat" and choice.finish_reason == "function_call":
+        finish = "function_call"
+    logprobs = choice.extra.get("logprobs") if format == "openai-chat" else None
+    return {"index": choice.index, "message": message, "logprobs": logprobs, "finish_reason": finish}
+
+
+def _openai_call(call: ToolCall) -> dict[str, Any]:
+    call_id = call.id or f"call_{call.index}"
+    if call.type == "custom_tool_call":  # Responses custom tools: free text input, not JSON
+        return {"id": call_id, "type": "custom", "custom": {"name": call.name, "input": call.arguments}}
+    return {"id": call_id, "type": "function", "function": {"name": call.name, "arguments": call.arguments or "{}"}}
+
+
+def _openai_usage(tokens: Tokens) -> dict[str, Any] | None:
+    if tokens.input is None and tokens.output is None:
+        return None
+    prompt, completion = tokens.input or 0, tokens.output or 0
+    usage: dict[str, Any] = {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": tokens.total if tokens.total is not None else prompt + completion,
+    }
+    if tokens.cache_read is not None:
+        usage["prompt_tokens_details"] = {"cached_tokens": tokens.cache_read}
+    if tokens.reasoning is not None:
+        usage["completion_tokens_details"] = {"reasoning_tokens": tokens.reasoning}
+    return usage
+
+
+# -- Anthropic Messages ----------------------------------------------------------------------------------
+
+
+def to_anthropic(result: AccumulatedResult) -> dict[str, Any]:
+    """Return ``result`` as an Anthropic ``message`` dict (see the module docstring); choice 0 only."""
+    if result.format == "anthropic-messages" and result.final:
+        return _anthropic_own(result)
+    response_id, model = _identity(result)
+    content: list[dict[str, Any]] = []
+    if result.reasoning:
+        content.append({"type": "thinking", "thinking": result.reasoning, "signature": ""})
+    if result.text:
+        content.append({"type": "text", "text": result.text, "citations": None})
+    content.extend(
+        {"type": "tool_use", "id": call.id or f"toolu_{call.index}", "name": call.name, "input": _input(call)}
+        for call in result.tool_calls
+    )
+    return {
+        "id": response_id,
+        "type": "message",
+        "role": "assistant",
+        "model": model,
+        "content": content,
+        "stop_reason": _ANTHROPIC_STOP[result.stop],
+        "stop_sequence": None,
+        "usage": _anthropic_usage(result.tokens),
+    }
+
+
+def _anthropic_own(result: AccumulatedResult) -> dict[str, Any]:
+    """Return an Anthropic result's own message, with any blank a snapshot may have filled in."""
+    message: dict[str, Any] = json.loads(json.dumps(result.final))  # a deep copy the caller may change
+    if message.get("stop_reason") not in _ANTHROPIC_REASONS:
+        message["stop_reason"] = _ANTHROPIC_STOP[result.stop]
+    usage = message.get("usage")
+    counted = isinstance(usage, dict) and None not in (count(usage.get("input_tokens")), count(usage.get("output_tokens")))
+    if not counted:
+        message["usage"] = _anthropic_usage(result.tokens)
+    for key in ("id", "model"):
+        message[key] = _str(message.get(key))
+    return message
+
+
+def _input(call: ToolCall) -> dict[str, Any]:
+    try:
+        value = call.json()
+    except ValueError:
+        try:
+            value = call.partial()
+        except ImportError:
+            value = None
+    return value if isinstance(value, dict) else {}
+
+
+def _anthropic_usage(tokens: Tokens) -> dict[str, Any]:
+    read, write = tokens.cache_read, tokens.cache_write
+    uncached = max(0, (tokens.input or 0) - (read or 0) - (write or 0))
+    return {
+        "input_tokens": uncached,
+        "output_tokens": tokens.output or 0,
+        "cache_read_input_tokens": read,
+        "cache_creation_input_tokens": write,
+    }
