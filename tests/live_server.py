@@ -17,6 +17,9 @@ Paths (``KIND`` is ``openai``, ``anthropic`` or ``responses``):
 - ``/limited/KIND?key=K&status=S&fail=N``: the first N connections of key K answer S (with the
   provider's error body and ``Retry-After: 7``), then the stream.
 
+- ``/sdk/ACTION/KIND/AT/...``: ``/ACTION/KIND?at=AT`` for an SDK client, whose base URL this is (the
+  SDK appends its own path, ignored).
+
 ``app.connections[K]`` counts connections per key, ``app.last_event_ids[K]`` lists what each sent.
 """
 
@@ -195,6 +198,11 @@ class App:
             await self.body(send, self.cut(rest, 10), more=True)
             raise DroppedError
         await self.body(send, b"".join(rest))
+
+    async def do_sdk(self, args: list[str], query: dict[str, str], headers: Any, receive: Receive, send: Send) -> None:
+        action, kind, at = args[:3]
+        handler = getattr(self, "do_" + action)
+        await handler([kind], {**query, "at": at}, headers, receive, send)
 
     async def do_limited(self, args: list[str], query: dict[str, str], headers: Any, receive: Receive, send: Send) -> None:
         number = self.count(query["key"], headers.get("last-event-id", ""))
