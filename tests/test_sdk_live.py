@@ -17,7 +17,7 @@ from sseparse import IncompleteStreamError
 from sseparse.sdk import SDKEvent, install
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 openai = pytest.importorskip("openai")
 anthropic = pytest.importorskip("anthropic")
@@ -48,7 +48,7 @@ def respond(client: Any) -> list[str]:
         return [event.delta for event in stream if event.type == "response.output_text.delta"]
 
 
-CASES = {
+CASES: dict[str, tuple[Callable[[str], Any], Callable[[Any], list[str]]]] = {
     "openai": (lambda base: openai.OpenAI(api_key="k", base_url=base, max_retries=0), chat),
     "responses": (lambda base: openai.OpenAI(api_key="k", base_url=base, max_retries=0), respond),
     "anthropic": (lambda base: anthropic.Anthropic(api_key="k", base_url=base, max_retries=0), claude),
