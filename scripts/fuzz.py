@@ -16,6 +16,10 @@ Three targets take the same input bytes:
 - ``captures``: `sseparse.captures.read` may raise only `CaptureError` /
   `MissingDependencyError`; `analyse` of each response found must not raise.
 
+Inputs are long as well as short: runs of up to 200,000 digits or brackets, LLM-shaped events with
+hostile values (integers of up to 100,000 digits, nesting up to 100,000 deep, NaN, lone surrogates)
+and ``retry`` fields of any length; atheris gets ``-max_len=1048576`` unless told otherwise.
+
 With atheris (``pip install atheris``: coverage-guided, libFuzzer) every libFuzzer option after
 ``--`` is passed on; a crash leaves a ``crash-*`` file to replay with ``python scripts/fuzz.py
 --replay crash-...``. Without atheris, Hypothesis runs each target for ``--examples`` examples.
@@ -113,9 +117,48 @@ def run_atheris(names: list[str], libfuzzer_args: list[str]) -> int:
     import atheris  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: PLC0415
 
     atheris.instrument_all()  # coverage feedback from every function loaded so far, sseparse's included
+    if not any(arg.startswith("-max_len=") for arg in libfuzzer_args):
+        # libFuzzer's default (4096 bytes) stays below Python's 4300-digit int limit and the recursion
+        # limit's worth of brackets: let inputs grow to 1 MiB so those families are reachable.
+        libfuzzer_args = [f"-max_len={MAX_LEN}", *libfuzzer_args]
     atheris.Setup([sys.argv[0], *libfuzzer_args], lambda data: _run_all(data, names))
     atheris.Fuzz()
     return 0  # pragma: no cover - atheris.Fuzz() exits the process
+
+
+MAX_LEN = 1 << 20  # atheris inputs up to 1 MiB (libFuzzer's -max_len; pass your own to change it)
+
+# Long runs reach the limits short random bytes never do: integers far beyond Python's 4300-digit
+# conversion limit, nesting far beyond the recursion limit, retry values of any size, huge lines.
+_RUN_UNITS = (b"9", b"0", b"[", b"]", b'{"a":', b"}", b"x", b"\\ud800", b"data: ", b"\n")
+_HOSTILE_VALUES = (b"NaN", b"-Infinity", b"1e999", b'"\\ud800"', b"[]", b"{}", b"null", b'"x"', b"-1", b"1.5")
+_PAYLOAD_SHAPES = (
+    b'{"choices":[{"index":%s,"delta":{"content":"a","tool_calls":[{"index":%s,"function":{"arguments":"{}"}}]}}]}',
+    b'{"object":%s,"choices":%s}',
+    b'{"type":"content_block_delta","index":%s,"delta":{"type":"text_delta","text":%s}}',
+    b'{"type":"response.output_text.delta","output_index":%s,"content_index":%s,"delta":"a"}',
+    b'{"candidates":[{"index":%s,"content":{"parts":[{"functionCall":{"name":"f","partialArgs":[{"jsonPath":"$.a[%s]","numberValue":1}]}}]}}]}',
+    b'{"error":%s,"type":%s}',
+)
+
+
+def _runs() -> st.SearchStrategy[bytes]:
+    return st.tuples(st.sampled_from(_RUN_UNITS), st.integers(1, 200_000)).map(lambda unit_count: unit_count[0] * unit_count[1])
+
+
+def _hostile_value() -> st.SearchStrategy[bytes]:
+    deep = st.integers(1, 100_000).map(lambda n: b"[" * n + b"]" * n)
+    digits = st.integers(1, 100_000).map(lambda n: b"9" * n)
+    return st.one_of(st.sampled_from(_HOSTILE_VALUES), deep, digits)
+
+
+def _hostile_events() -> st.SearchStrategy[bytes]:
+    """LLM-shaped events with hostile values in their slots, and retry fields of any length."""
+    payload = st.tuples(st.sampled_from(_PAYLOAD_SHAPES), _hostile_value(), _hostile_value()).map(
+        lambda parts: b"data: " + parts[0] % (parts[1], parts[2]) + b"\n\n"
+    )
+    retry = st.integers(1, 100_000).map(lambda n: b"retry: " + b"7" * n + b"\ndata: x\n\n")
+    return st.lists(st.one_of(payload, retry), min_size=1, max_size=4).map(b"".join)
 
 
 def run_hypothesis(names: list[str], examples: int, seed: int | None) -> int:
@@ -138,7 +181,10 @@ def run_hypothesis(names: list[str], examples: int, seed: int | None) -> int:
     ]
     tokens += [b'"type"', b'"choices"', b'"delta"', b"[DONE]", b"HTTP/1.1 200 OK\r\n", b"content-type: text/event-stream\r\n"]
     inputs = st.one_of(
-        st.binary(max_size=512), st.lists(st.one_of(st.sampled_from(tokens), st.binary(max_size=6)), max_size=80).map(b"".join)
+        st.binary(max_size=512),
+        st.lists(st.one_of(st.sampled_from(tokens), st.binary(max_size=6)), max_size=80).map(b"".join),
+        st.lists(st.one_of(st.sampled_from(tokens), _runs()), max_size=12).map(b"".join),
+        _hostile_events(),
     )
     failures = 0
     for name in names:

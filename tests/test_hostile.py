@@ -9,9 +9,12 @@ from __future__ import annotations
 import asyncio
 import json
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from script_loader import load_file
 
 import sseparse
 from sseparse._decoder import MAX_RETRY
@@ -384,3 +387,24 @@ def test_issue_7_stream_and_accumulate_agree_on_a_foreign_done(fmt: str, body: b
         assert all(not isinstance(item, str) for item in items)
         result = stream.result()
         assert (result.end, result.text) == (expected.end, expected.text)
+
+
+# -- scripts/fuzz.py reaches the big families ------------------------------------------------------------
+
+FUZZ_SCRIPT = load_file(Path(__file__).resolve().parent.parent / "scripts" / "fuzz.py", "fuzz_script")
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(FUZZ_SCRIPT._hostile_events())
+def test_fuzz_script_generates_inputs_far_beyond_4300_digits(body: bytes) -> None:
+    """The long-run fuzzer's hostile events go through every target without failing."""
+    for target in FUZZ_SCRIPT.TARGETS.values():
+        target(body)
+
+
+def test_fuzz_script_inputs_reach_100k_digits_and_depth() -> None:
+    """An event with an integer of 100,000 digits and nesting 100,000 deep goes through every target; atheris may reach 1 MiB."""
+    body = b"data: " + FUZZ_SCRIPT._PAYLOAD_SHAPES[0] % (b"9" * 100_000, b"[" * 100_000 + b"]" * 100_000) + b"\n\n"
+    for target in FUZZ_SCRIPT.TARGETS.values():
+        target(body)
+    assert FUZZ_SCRIPT.MAX_LEN >= 1 << 20
