@@ -32,6 +32,7 @@ _LAZY = {
     "reconnecting": "sseparse._reconnect",
     "AsyncStream": "sseparse._stream",
     "Stream": "sseparse._stream",
+    "Timings": "sseparse._timings",
     "AccumulatedResult": "sseparse.accumulators",
     "Accumulator": "sseparse.accumulators",
     "AccumulatorClosedError": "sseparse.accumulators",
@@ -77,6 +78,7 @@ if TYPE_CHECKING:
     from sseparse._keepalive import keepalive, keepalive_sync
     from sseparse._reconnect import ResumeState, areconnecting, reconnecting
     from sseparse._stream import AsyncStream, Stream
+    from sseparse._timings import Timings
     from sseparse.accumulators import (
         AccumulatedResult,
         Accumulator,
@@ -175,6 +177,7 @@ __all__ = [
     "StreamHTTPError",
     "StreamTimeoutError",
     "TextDelta",
+    "Timings",
     "Tokens",
     "ToolCall",
     "ToolCallArgumentsDelta",

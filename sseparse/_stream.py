@@ -1,15 +1,21 @@
 """Stream and AsyncStream: typed chunks from any byte source, a clean close, typed errors.
 
 Rule 1: the source is closed on every exit path. Normal end, the format's terminal marker (closed
-*before* the last items are handed out, so the connection is released even if the caller stops
-there), ``break`` + `Stream.close`, a ``with`` exit, an exception from anywhere, async cancellation.
+*before* its item is handed out, so the connection is released even if the caller stops there),
+``break`` + `Stream.close`, a ``with`` exit, an exception from anywhere, async cancellation.
 Closing means: the iterator we took from the source (finalising a generator), the source's own
 ``close``/``aclose``, then ``response``'s. Each object is closed once, in that order.
 
 Rule 2: one pass. Each event is decoded once, fed once to the format's accumulator (which decides
 ``complete`` / ``error`` / ``truncated``, so `Stream` and `sseparse.accumulate` always agree on how a
-stream ended) and converted once into what the caller iterates. ``stream.result()`` is the
-accumulator's snapshot: no second pass over anything.
+stream ended) and converted once into what the caller iterates: a chunk, the accumulator's updates
+(``updates()``) or the answer text (``text_stream``). ``stream.result()`` is the accumulator's
+snapshot: no second pass over anything.
+
+Rule 2b: the snapshot never runs ahead. A read may complete many events; they are fed to the
+accumulator one at a time, as the caller asks for the next item, so ``result()`` reflects exactly
+the items handed out so far whatever the read sizes. The terminal event is fed before its item is
+handed out, and the source is released right then.
 
 Rule 3: errors in the *content* of the stream become `StreamError` subclasses carrying ``partial``;
 errors of the *source* (a read error of the HTTP client) propagate unchanged. Items decoded before an
@@ -23,6 +29,7 @@ it when it needs a timer (``idle_timeout``) or the default reconnect sleep.
 
 from __future__ import annotations
 
+import time
 from threading import get_ident
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypedDict, TypeVar, Unpack, overload
 
@@ -33,18 +40,28 @@ from sseparse._errors import (
     IncompleteStreamError,
     StreamAPIError,
     StreamDecodeError,
+    StreamError,
     StreamTimeoutError,
 )
 from sseparse._events import ServerSentEvent
 from sseparse._iter import byte_chunks
 from sseparse._json import loads
+from sseparse._timings import Clock, Timings
+from sseparse.accumulators import (
+    BaseAccumulator,
+    ResetUpdate,
+    TextDelta,
+    ToolCallArgumentsDelta,
+    ToolCallStarted,
+    make_accumulator,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
     from types import TracebackType
 
     from sseparse._typing import Buffer
-    from sseparse.accumulators._base import AccumulatedResult, Accumulator
+    from sseparse.accumulators import AccumulatedResult, Accumulator, Update
     from sseparse.models.anthropic import MessageStreamEvent
     from sseparse.models.gemini import GenerateContentResponse
     from sseparse.models.openai_chat import ChatCompletionChunk
@@ -63,6 +80,7 @@ if TYPE_CHECKING:
         last_event_id: str
         max_event_size: int | None
         idle_timeout: float | None
+        clock: Callable[[], float] | None
         _reconnect: ReconnectPolicy | None
 
     class _AsyncStreamOptions(_StreamOptions, total=False):
@@ -84,10 +102,13 @@ _READ_TO_EOF = frozenset({"gemini"})
 # -- what the other layers provide (accumulators, models) --------------------------------------------
 
 
-def _new_accumulator(fmt: str) -> Accumulator:
-    from sseparse.accumulators import make_accumulator  # noqa: PLC0415 - loaded on first use
-
+def _new_accumulator(fmt: str | None) -> Accumulator:
+    """Return the format's accumulator; without a format, one that detects it (as `sseparse.accumulate` does)."""
     return make_accumulator(fmt)
+
+
+# The updates that count as the first token for `Timings.first_delta`.
+_DELTAS = frozenset({TextDelta, ToolCallStarted, ToolCallArgumentsDelta})
 
 
 def _typed_converter(fmt: str) -> Callable[[ServerSentEvent], Any]:
@@ -143,33 +164,57 @@ def _event_converter(event: ServerSentEvent) -> ServerSentEvent:
 
 # -- the sans-I/O core ----------------------------------------------------------------------------------
 
+# What the caller iterates: the stream's items (chunks, dicts, events), the accumulator's updates, or
+# the answer text. The mode may change between two items; all views share one position.
+ITEMS, UPDATES, TEXT = 0, 1, 2
+
 
 class _Core:
-    """Bytes in, items out; knows when the stream ended and why. Shared by both stream classes.
+    """Bytes in, events out, one event at a time; knows when the stream ended and why. Shared by both stream classes.
 
-    ``feed`` and ``eof`` return the items completed so far and never raise on content: an error is
-    left in ``error`` for the driver to raise *after* handing out the items (Rule 3). ``stopped`` is
-    set when the stream must not be read further (terminal marker or error).
+    The driver hands each chunk to ``decode`` and each event it returns to ``step``, which feeds the
+    accumulator and returns what the caller gets for that event (a tuple of 0, 1 or more items).
+    Events are stepped only as the caller asks for items, so ``result()`` reflects exactly the
+    events handed out so far, however the bytes were cut. ``step`` and ``conclude`` never raise on
+    content: an error is left in ``error`` for the driver to raise *after* handing out the items
+    (Rule 3). ``stopped`` is set when the stream must not be read further (terminal marker or error).
     """
 
     __slots__ = (
         "acc",
         "acc_closed",
         "allow_truncated",
+        "auto",
+        "clock",
         "convert",
         "decoder",
         "decoder_options",
+        "deferred",
         "error",
+        "finished",
         "format",
         "head",
-        "pending",
+        "mode",
+        "oversize",
+        "quiet",
         "raw",
         "read_to_eof",
+        "replay",
+        "reset_pending",
         "skip",
         "stopped",
+        "text_sent",
     )
 
-    def __init__(self, fmt: str | None, *, raw: bool, allow_truncated: bool, decoder_options: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        fmt: str | None,
+        *,
+        raw: bool,
+        allow_truncated: bool,
+        decoder_options: dict[str, Any],
+        clock: Callable[[], float] | None,
+    ) -> None:
         if raw and fmt is None:
             msg = "raw=True needs a format: without one, the stream yields ServerSentEvent objects"
             raise ValueError(msg)
@@ -178,40 +223,54 @@ class _Core:
         self.allow_truncated = allow_truncated
         self.decoder_options = decoder_options
         self.decoder = SSEDecoder(**decoder_options)
-        self.acc: Accumulator | None = None
-        self.acc_closed = False
+        # Without a format the items are the events, and an auto-detecting accumulator builds the
+        # result on the side (as `sseparse.accumulate` would); it never ends or fails the stream.
+        self.auto = fmt is None
         self.convert: Callable[[ServerSentEvent], Any] = _event_converter
         if fmt is not None:
-            self.acc = _new_accumulator(fmt)
             self.convert = _raw_converter if raw else _typed_converter(fmt)
+        self.acc: Accumulator = _new_accumulator(fmt)
+        self.quiet = _quiet_feed(self.acc)
+        self.deferred: list[ServerSentEvent] | None = None  # format=None: handed out, not yet accumulated
+        self.finished = False
+        self.acc_closed = False
         self.skip = _SKIP_EVENTS.get(fmt or "", frozenset())
         self.read_to_eof = fmt in _READ_TO_EOF
         self.stopped = False
         self.error: BaseException | None = None
+        self.oversize: EventTooLargeError | None = None
+        self.mode = ITEMS
+        self.clock = Clock(clock) if clock is not None else None
+        self.reset_pending = False  # a restart: the next updates start with a ResetUpdate
+        self.text_sent: list[str] = []  # what text_stream gave, to never give it twice after a reset
+        self.replay = ""  # after a reset: text already given that the new text must repeat
         # the first bytes, kept until the first event: a body that is a JSON error document instead
         # of a stream becomes StreamAPIError at its end, not a truncation
         self.head: bytearray | None = bytearray()
-        # updates to hand out before the next event's (a ResetUpdate when a reconnect started over)
-        self.pending: list[Any] = []
 
     # -- events ---------------------------------------------------------------------------------
 
-    def feed(self, chunk: Buffer) -> list[Any]:
+    def decode(self, chunk: Buffer) -> list[ServerSentEvent]:
+        """Decode one chunk of the source; return its complete events (none are fed yet)."""
+        if self.clock is not None:
+            self.clock.read(len(memoryview(chunk)))
         if self.head is not None:
             self._keep_head(chunk)
         try:
             events = self.decoder.feed(chunk)
         except EventTooLargeError as exc:  # the caller's max_event_size: a dropped event ends the stream
-            items = self._items(exc.events) if self.acc is not None else exc.events
-            self.stopped = True
-            self.error = self.error or exc
-            return items
-        if not events:
-            return events
-        self.head = None
-        if self.acc is None:
-            return events
-        return self._items(events)
+            self.oversize = exc
+            events = exc.events
+        if events:
+            self.head = None
+        return events
+
+    def flush(self) -> list[ServerSentEvent]:
+        """Return the events the decoder completes at the end of the source (normally none)."""
+        events = self.decoder.close()
+        if events:
+            self.head = None
+        return events
 
     def _keep_head(self, chunk: Buffer) -> None:
         head = self.head
@@ -232,45 +291,149 @@ class _Core:
         self.error = error
         return True
 
-    def _items(self, events: list[ServerSentEvent]) -> list[Any]:
+    def after_chunk(self) -> bool:
+        """Return True when the stream must stop after the events of the latest chunk (an oversized event)."""
+        if self.stopped:
+            return True
+        if self.oversize is None:
+            return False
+        self.stopped = True
+        self.error = self.oversize
+        return True
+
+    def step(self, event: ServerSentEvent) -> tuple[Any, ...]:
+        """Feed one event to the accumulator; return what the caller gets for it in the current mode."""
+        if self.auto:
+            return self._step_auto(event)
+        updates = self._feed(event)
         acc = self.acc
-        assert acc is not None
-        feed = acc.feed
-        convert = self.convert
-        skip = self.skip
-        out: list[Any] = []
-        for event in events:
-            feed(event)
-            end = acc.end
-            if end != "truncated" and (end == "error" or not self.read_to_eof):
-                # a terminal marker or an error: the stream is over
-                self.stopped = True
-                if end == "error":
-                    self.error = self._content_error(event)
-                elif event.data.lstrip()[:1] == "{":  # message_stop, response.completed: items too
-                    self._convert(event, out)
-                return out
-            if event.data and event.event not in skip:
-                try:
-                    out.append(convert(event))
-                except ValueError:
-                    if _ignored_by_format(event):  # the accumulator ignored it too (it did not fail)
-                        continue
-                    self._convert(event, out)
-                    return out
-        return out
-
-    def _convert(self, event: ServerSentEvent, out: list[Any]) -> None:
-        """Convert one event into ``out``.
-
-        Data that is not JSON (``raw=True`` over a registered format that accepts such data) ends the
-        stream with `StreamDecodeError`.
-        """
+        end = acc.end
+        if end != "truncated" and (end == "error" or not self.read_to_eof):
+            return self._stop(event, end, updates)  # a terminal marker or an error: the stream is over
+        if self.mode != ITEMS:
+            return self._view(updates)
+        if not event.data or event.event in self.skip:
+            return ()
         try:
-            out.append(self.convert(event))
+            return (self.convert(event),)
         except ValueError as exc:
-            self.stopped = True
-            self.error = StreamDecodeError(f"event data is not JSON: {exc}", event=event, partial=self.partial())
+            if _ignored_by_format(event):  # the accumulator ignored it too (it did not fail)
+                return ()
+            return self._undecodable(event, exc)
+
+    def _step_auto(self, event: ServerSentEvent) -> tuple[Any, ...]:
+        """Without a format: the event itself (or the detected format's updates in the other views).
+
+        Once the format is known (and the first delta timed), the events handed out are kept and fed
+        only when the result is asked for, so a caller who iterates events and never asks pays
+        nothing for the accumulation. Streams no format claims stop being accumulated at once.
+        """
+        if self.mode == ITEMS:
+            deferred = self.deferred
+            if deferred is not None:
+                if self.clock is not None and event.data:
+                    self.clock.chunk()
+                deferred.append(event)
+                return (event,)
+            self._feed(event)
+            if self.quiet is not None and (self.clock is None or self.clock.first_delta is not None):
+                self.deferred = []
+            return (event,)
+        self.catch_up()
+        return self._view(self._feed(event))
+
+    def catch_up(self) -> None:
+        """Feed the events handed out but not yet accumulated (format=None); from now on feed as they go."""
+        deferred = self.deferred
+        if deferred is not None:
+            self.deferred = None
+            quiet = self.quiet
+            assert quiet is not None
+            for event in deferred:
+                quiet(event, None)
+            if self.finished:
+                self._close_acc()
+
+    def _feed(self, event: ServerSentEvent) -> list[Update] | None:
+        """Feed ``event``; return its updates, or None when nobody needs them (the fast path)."""
+        clock = self.clock
+        if clock is not None and event.data and event.event not in self.skip and (self.auto or event.data[:1] == "{"):
+            clock.chunk()  # a chunk: what a format hands out (not [DONE], not a ping)
+        quiet = self.quiet
+        if quiet is not None and self.mode == ITEMS and (clock is None or clock.first_delta is not None):
+            quiet(event, None)
+            return None
+        updates = self.acc.feed(event)
+        if clock is not None and clock.first_delta is None and any(type(u) in _DELTAS for u in updates):
+            clock.delta()
+        if self.auto and quiet is None:
+            self.quiet = _quiet_feed(self.acc)  # detected: the auto accumulator now delegates
+        return updates
+
+    def _stop(self, event: ServerSentEvent, end: str, updates: list[Update] | None) -> tuple[Any, ...]:
+        self.stopped = True
+        if end == "error":
+            self.error = self._content_error(event)
+            return self._view(updates) if self.mode != ITEMS else ()
+        last = self._close_acc()  # nothing more will be fed: the accumulator's last updates go out now
+        if self.mode != ITEMS:
+            return self._view([*(updates or ()), *last])
+        if event.data.lstrip()[:1] != "{":  # [DONE] is no item; message_stop, response.completed are
+            return ()
+        try:
+            return (self.convert(event),)
+        except ValueError as exc:
+            return self._undecodable(event, exc)
+
+    def _undecodable(self, event: ServerSentEvent, exc: ValueError) -> tuple[Any, ...]:
+        """End the stream at data that is not JSON (``raw=True`` over a registered format that accepts it)."""
+        self.stopped = True
+        self.error = StreamDecodeError(f"event data is not JSON: {exc}", event=event, partial=self.partial())
+        return ()
+
+    def _view(self, updates: list[Update] | None) -> tuple[Any, ...]:
+        """Return the updates as the current mode shows them: as they are, or the answer text of choice 0."""
+        if self.reset_pending:
+            self.reset_pending = False
+            updates = [ResetUpdate(), *(updates or ())]
+        if not updates:
+            return ()
+        if self.mode == UPDATES:
+            return tuple(updates)
+        return tuple(self._texts(updates))
+
+    def _texts(self, updates: list[Update]) -> Iterator[str]:
+        for update in updates:
+            kind = type(update)
+            if kind is ResetUpdate:
+                self.replay += "".join(self.text_sent)
+                self.text_sent = []
+            elif isinstance(update, TextDelta) and update.choice == 0:
+                text = self._unsent(update.text)
+                if text:
+                    self.text_sent.append(text)
+                    yield text
+
+    def _unsent(self, text: str) -> str:
+        """After a reset: skip the text that repeats what was already given; refuse text that contradicts it."""
+        replay = self.replay
+        if not replay:
+            return text
+        if replay.startswith(text):
+            self.replay = replay[len(text) :]
+            self.text_sent.append(text)
+            return ""
+        if text.startswith(replay):
+            self.replay = ""
+            self.text_sent.append(replay)
+            return text[len(replay) :]
+        self.stopped = True
+        msg = (
+            "the stream started over with different text after text_stream had given some of it; "
+            "text cannot be taken back: iterate updates() and handle ResetUpdate"
+        )
+        self.error = StreamError(msg, partial=self.partial())
+        return ""
 
     def _content_error(self, event: ServerSentEvent) -> Exception:
         partial = self.result()
@@ -281,34 +444,33 @@ class _Core:
             return StreamDecodeError(error.message, event=event, partial=partial)
         return StreamAPIError(error.message, code=error.code, type=error.type, body=error.raw, event=event, partial=partial)
 
-    def eof(self, *, resumable: bool = False, reconnecting: bool = False) -> list[Any]:
-        """Flush the decoder at the end of the source and decide whether the stream was complete.
+    def conclude(self, *, resumable: bool = False, reconnecting: bool = False) -> tuple[Any, ...]:
+        """Decide whether the stream was complete, once the source ended and its last events were handed out.
 
-        ``resumable``: a reconnect may continue this accumulator, so it is not closed (a stream
-        without its terminal marker so far counts as truncated). ``reconnecting``: a truncation is
-        reported even with ``allow_truncated``, so that the driver can decide to reconnect.
+        Returns the accumulator's last updates (as the current mode shows them). ``resumable``: a
+        reconnect may continue this accumulator, so it is not closed (a stream without its terminal
+        marker so far counts as truncated). ``reconnecting``: a truncation is reported even with
+        ``allow_truncated``, so that the driver can decide to reconnect.
         """
-        events = self.decoder.close()
-        items = self._items(events) if events and self.acc is not None else events
         if self.stopped:
-            return items
+            return ()
         self.stopped = True
-        if not items and self._error_document():
+        if self._error_document():
             self._close_acc()
-            return items
-        acc = self.acc
-        if acc is None:
+            return ()
+        last: list[Update] = []
+        if self.auto:
             truncated = self.decoder.incomplete
         else:
-            if acc.end == "truncated" and not resumable:
-                self._close_acc()  # some formats are only complete once the end is known
+            acc = self.acc
+            if not resumable:
+                last = self._close_acc()  # some formats are only complete once the end is known
             if acc.end == "error":
                 self.error = self._content_error(ServerSentEvent())
-                return items
             truncated = acc.end == "truncated"
-        if truncated and (reconnecting or not self.allow_truncated):
+        if truncated and self.error is None and (reconnecting or not self.allow_truncated):
             self.error = self.truncation()
-        return items
+        return self._view(last) if self.mode != ITEMS else ()
 
     def raise_error(self) -> None:
         """Raise the error the stream ended with, if any (after its items were handed out)."""
@@ -327,21 +489,33 @@ class _Core:
     def finish(self) -> None:
         """End the stream for good (any reason): let the accumulator decide its ``end``."""
         self.stopped = True
-        self._close_acc()
+        self.finished = True
+        if self.deferred is None:  # format=None with deferred events: closed when caught up
+            self._close_acc()
+        if self.clock is not None:
+            self.clock.end()
 
-    def _close_acc(self) -> None:
-        if self.acc is not None and not self.acc_closed:
-            self.acc_closed = True
-            self.acc.close()
+    def _close_acc(self) -> list[Update]:
+        if self.acc_closed:
+            return []
+        self.acc_closed = True
+        return self.acc.close()
 
     def result(self) -> AccumulatedResult:
-        if self.acc is None:
-            msg = "result() needs a format: Stream(source, format='openai-chat') accumulates as it goes"
-            raise TypeError(msg)
-        return self.acc.result()
+        self.catch_up()
+        result = self.acc.result()
+        if self.clock is not None:
+            result.timings = self.clock.timings(result.usage)
+        return result
 
     def partial(self) -> AccumulatedResult | None:
-        return None if self.acc is None else self.acc.result()
+        return self.result()
+
+    def timings(self) -> Timings | None:
+        if self.clock is None:
+            return None
+        self.catch_up()
+        return self.clock.timings(self.acc.result().usage if self.clock.chunks else None)
 
     # -- reconnects -----------------------------------------------------------------------------
 
@@ -351,18 +525,22 @@ class _Core:
         return self.head is None
 
     def announce_reset(self) -> None:
-        """Queue a `ResetUpdate`: a reconnect started over, and the result so far was discarded."""
-        from sseparse.accumulators import ResetUpdate  # noqa: PLC0415 - loaded with the accumulators
+        """Queue a `ResetUpdate`: a reconnect started over, and the result so far was discarded.
 
-        self.pending.append(ResetUpdate())
+        ``updates()`` hands it out before the next event's updates; ``text_stream`` skips the text
+        the new attempt repeats (see `_Core._unsent`).
+        """
+        self.reset_pending = True
 
     def reset(self, *, resume: bool) -> None:
         """Prepare for the next connection.
 
-        Resume keeps the accumulator and the last event ID; restart starts both afresh.
+        Resume keeps the accumulator and the last event ID; restart starts both afresh (the
+        reconnect policy announces the restart with `announce_reset` when output was handed out).
         """
         self.stopped = False
         self.error = None
+        self.oversize = None
         self.head = bytearray()
         if resume:
             self.decoder.reset()
@@ -370,9 +548,20 @@ class _Core:
         retry = self.decoder.retry
         self.decoder = SSEDecoder(**self.decoder_options)
         self.decoder.retry = retry
-        if self.format is not None:
-            self.acc = _new_accumulator(self.format)
-            self.acc_closed = False
+        self.acc = _new_accumulator(self.format)
+        self.quiet = _quiet_feed(self.acc)
+        self.deferred = None
+        self.acc_closed = False
+
+
+def _quiet_feed(acc: Accumulator) -> Callable[[ServerSentEvent, None], None] | None:
+    """Return the accumulator's feed that builds no update objects, or None when it has none."""
+    if isinstance(acc, BaseAccumulator):
+        return acc._feed  # noqa: SLF001 - the accumulators' own fast path
+    delegate = getattr(acc, "delegate", None)  # an AutoAccumulator, once it knows the format
+    if isinstance(delegate, BaseAccumulator):
+        return delegate._feed  # noqa: SLF001
+    return None
 
 
 # -- what a reconnecting stream needs (implemented by sseparse._reconnect.Reconnect) ------------------
@@ -496,6 +685,7 @@ class _StreamBase(Generic[T, G]):
         last_event_id: str = "",
         max_event_size: int | None = None,
         idle_timeout: float | None = None,
+        clock: Callable[[], float] | None = time.perf_counter,
         _reconnect: ReconnectPolicy | None = None,
     ) -> None:
         if idle_timeout is not None and not idle_timeout > 0:
@@ -504,7 +694,7 @@ class _StreamBase(Generic[T, G]):
         options: dict[str, Any] = {"last_event_id": last_event_id}
         if max_event_size is not None:
             options["max_event_size"] = max_event_size
-        self._core = _Core(format, raw=raw, allow_truncated=allow_truncated, decoder_options=options)
+        self._core = _Core(format, raw=raw, allow_truncated=allow_truncated, decoder_options=options, clock=clock)
         self._source = source
         self._iterator: Any = None  # the chunk iterator taken from the current source
         self._reconnect = _reconnect
@@ -521,10 +711,18 @@ class _StreamBase(Generic[T, G]):
     def result(self) -> AccumulatedResult:
         """Return the accumulated result so far (`sseparse.AccumulatedResult`), at any moment.
 
-        After the stream ended -- normally, by an error, a truncation or ``close()`` -- its ``end``
-        says how. Needs a format (``TypeError`` otherwise).
+        It reflects exactly the items handed out so far (chunks, updates or text), however the bytes
+        were cut: events are decoded ahead but fed to the accumulator one by one, as they are handed
+        out. After the stream ended -- normally, by an error, a truncation or ``close()`` -- its
+        ``end`` says how. Without a format, the format is detected from the events as
+        `sseparse.accumulate` does. ``result().timings`` is ``stream.timings`` at that moment.
         """
         return self._core.result()
+
+    @property
+    def timings(self) -> Timings | None:
+        """`Timings` of the stream so far: time to first byte, chunk and delta, rates (None with ``clock=None``)."""
+        return self._core.timings()
 
     @property
     def last_event_id(self) -> str:
@@ -591,12 +789,12 @@ class _StreamBase(Generic[T, G]):
     def _http_problem(self, response: object) -> bool:
         return response is not None and _sources.response_problem(response) is not None
 
-    def _end_of_source(self) -> list[Any]:
-        """Flush the core when the source ended; with a reconnect policy a truncation may be retried."""
+    def _conclude(self) -> tuple[Any, ...]:
+        """Conclude when the source ended; with a reconnect policy a truncation may be retried."""
         reconnect = self._reconnect
         core = self._core
         resumable = reconnect is not None and reconnect.resumes(core.decoder.last_event_id)
-        return core.eof(resumable=resumable, reconnecting=reconnect is not None)
+        return core.conclude(resumable=resumable, reconnecting=reconnect is not None)
 
     def _read_error(self, exc: Exception) -> Exception | None:
         """Return what a failed read becomes: a transport failure is a truncation or a timeout; None for the rest."""
@@ -734,10 +932,45 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
     _watchdog: Any = None  # the idle timeout's stop event (threading.Event), per connection
 
     def __iter__(self) -> Iterator[T]:
+        self._core.mode = ITEMS
         return self._generator()
 
     def __next__(self) -> T:
+        self._core.mode = ITEMS
         return next(self._generator())
+
+    def updates(self) -> Iterator[Update]:
+        """Iterate the accumulator's typed updates instead of the chunks.
+
+        `TextDelta`, `ReasoningDelta`, `ToolCallStarted` / `ToolCallArgumentsDelta` /
+        `ToolCallFinished`, `UsageUpdate`, `FinishUpdate`, `ErrorUpdate`, `ResetUpdate` (and any
+        other update the format's accumulator gives), with everything the stream does around them:
+        the source is closed at the end, on an error (raised after the updates before it, an
+        `ErrorUpdate` included) and on ``close()``; reconnects go on, and a restart starts over with
+        a `ResetUpdate`. Chunks, updates and `text_stream` share one position in the stream.
+        """
+        return self._view(UPDATES)
+
+    @property
+    def text_stream(self) -> Iterator[str]:
+        """Iterate the answer text as it arrives: the text deltas of the first choice, nothing else.
+
+        Joined, they make ``result().text``. Text is never given twice: after a restart (or a
+        provider's reset) text that repeats what was given is skipped, and text that contradicts
+        it raises `StreamError` (use `updates` to handle such resets yourself).
+        """
+        return self._view(TEXT)
+
+    def _view(self, mode: int) -> Iterator[Any]:
+        core = self._core
+        gen = self._generator()
+        while True:
+            core.mode = mode
+            try:
+                item = next(gen)
+            except StopIteration:
+                return
+            yield item
 
     def __enter__(self) -> Self:
         return self
@@ -818,20 +1051,7 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
         try:
             while True:
                 try:
-                    chunks = self._open()
-                    items: list[Any] = []
-                    with _ReadGuard(self):
-                        for chunk in chunks:
-                            items = core.feed(chunk)
-                            if core.stopped or self._stop:
-                                break
-                            yield from items
-                        else:
-                            items = self._end_of_source()
-                    if self._stop is not None and self._stopped_elsewhere():
-                        return
-                    self._release()
-                    yield from items
+                    yield from self._attempt()
                     core.raise_error()
                 except Exception as exc:
                     wait = self._retry_wait(exc)
@@ -847,6 +1067,42 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
         finally:
             self._release()
             core.finish()
+
+    def _attempt(self) -> Generator[T, None, None]:
+        """Read one connection: hand out each event's items as the caller asks; release the source at the end."""
+        core = self._core
+        chunks = self._open()
+        last: tuple[Any, ...] = ()
+        with _ReadGuard(self):
+            for chunk in chunks:
+                if (yield from self._hand_out(core.decode(chunk))) or core.after_chunk() or self._stop:
+                    break
+            else:
+                if not (yield from self._hand_out(core.flush())):
+                    last = self._conclude()
+        if self._stop is not None and self._stopped_elsewhere():
+            return
+        self._release()
+        yield from last
+
+    def _hand_out(self, events: list[ServerSentEvent]) -> Generator[T, None, bool]:
+        """Step the events one by one as the caller asks; return True when the stream stopped at one.
+
+        The source is released *before* the items of the event that stopped it are handed out, so
+        the connection goes back even if the caller stops there. A close from elsewhere stops here too.
+        """
+        core = self._core
+        step = core.step
+        for event in events:
+            if self._stop:
+                return True
+            out = step(event)
+            if core.stopped:
+                self._release()
+                yield from out
+                return True
+            yield from out
+        return False
 
 
 # -- AsyncStream ------------------------------------------------------------------------------------
@@ -930,10 +1186,32 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
         def __init__(self, *args: Any, **kwargs: Any) -> None: ...
 
     def __aiter__(self) -> AsyncIterator[T]:
+        self._core.mode = ITEMS
         return self._generator()
 
     async def __anext__(self) -> T:
+        self._core.mode = ITEMS
         return await self._generator().__anext__()
+
+    def updates(self) -> AsyncIterator[Update]:
+        """Iterate the accumulator's typed updates instead of the chunks (see `Stream.updates`)."""
+        return self._view(UPDATES)
+
+    @property
+    def text_stream(self) -> AsyncIterator[str]:
+        """Iterate the answer text as it arrives (see `Stream.text_stream`)."""
+        return self._view(TEXT)
+
+    async def _view(self, mode: int) -> AsyncIterator[Any]:
+        core = self._core
+        gen = self._generator()
+        while True:
+            core.mode = mode
+            try:
+                item = await gen.__anext__()
+            except StopAsyncIteration:
+                return
+            yield item
 
     async def __aenter__(self) -> Self:
         return self
@@ -977,30 +1255,12 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
             reconnect.began(self._core)
         return self._iterator  # type: ignore[no-any-return]
 
-    async def _run(self) -> AsyncGenerator[T, None]:  # noqa: C901 - one loop: connect, read, hand out, retry
+    async def _run(self) -> AsyncGenerator[T, None]:
         core = self._core
-        limit = self._idle_timeout
         try:
             while True:
                 try:
-                    next_chunk = (await self._open()).__anext__
-                    items: list[Any] = []
-                    with _ReadGuard(self):
-                        while True:
-                            try:
-                                chunk = await (next_chunk() if limit is None else self._timed(next_chunk, limit))
-                            except StopAsyncIteration:
-                                items = self._end_of_source()
-                                break
-                            items = core.feed(chunk)
-                            if core.stopped or self._stop:
-                                break
-                            for item in items:
-                                yield item
-                    if self._stop is not None and self._stopped_elsewhere():
-                        return
-                    await self._release()
-                    for item in items:
+                    async for item in self._attempt():
                         yield item
                     core.raise_error()
                 except Exception as exc:
@@ -1017,6 +1277,39 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
         finally:
             await self._release()
             core.finish()
+
+    async def _attempt(self) -> AsyncGenerator[T, None]:  # noqa: C901 - one loop: read, hand out event by event, conclude
+        """Read one connection: `Stream._attempt` with awaits (async generators cannot delegate)."""
+        core = self._core
+        step = core.step
+        limit = self._idle_timeout
+        next_chunk: Callable[[], Awaitable[Buffer]] | None = (await self._open()).__anext__
+        last: tuple[Any, ...] = ()
+        with _ReadGuard(self):
+            while next_chunk is not None:
+                try:
+                    events = core.decode(await (next_chunk() if limit is None else self._timed(next_chunk, limit)))
+                except StopAsyncIteration:
+                    events, next_chunk = core.flush(), None  # the source ended: conclude after these
+                for event in events:
+                    if self._stop:
+                        break
+                    out = step(event)
+                    if core.stopped:
+                        await self._release()
+                    for item in out:
+                        yield item
+                    if core.stopped:
+                        break
+                if core.after_chunk() or self._stop:
+                    break
+            else:
+                last = self._conclude()
+        if self._stop is not None and self._stopped_elsewhere():
+            return
+        await self._release()
+        for item in last:
+            yield item
 
     async def _timed(self, next_chunk: Callable[[], Awaitable[Buffer]], limit: float) -> Buffer:
         import asyncio  # noqa: PLC0415 - `import sseparse` must not import asyncio

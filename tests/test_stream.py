@@ -122,10 +122,39 @@ def test_unknown_format_is_refused_up_front() -> None:
         Stream([b""], "no-such-format")
 
 
-def test_result_without_a_format_is_a_type_error() -> None:
-    """Nothing is accumulated without a format, and result() says so."""
-    with pytest.raises(TypeError, match="needs a format"):
-        Stream([b"data: x\n\n"]).result()
+@pytest.mark.parametrize(
+    ("fmt", "blocks"),
+    [
+        ("openai-chat", openai_chat_blocks()),
+        ("anthropic-messages", anthropic_blocks()),
+        ("openai-responses", responses_blocks()),
+    ],
+)
+def test_without_a_format_result_detects_it_as_accumulate_does(fmt: str, blocks: list[bytes]) -> None:
+    """format=None: events are handed out as they are, and result() detects the format like accumulate()."""
+    with Stream(Source(blocks)) as stream:
+        events = list(stream)
+    assert all(isinstance(event, ServerSentEvent) for event in events)
+    result, expected = stream.result(), sseparse.accumulate(b"".join(blocks))
+    assert (result.format, result.text, result.end) == (fmt, TEXT, "complete")
+    assert (result.format, result.text, result.end, result.usage) == (
+        expected.format,
+        expected.text,
+        expected.end,
+        expected.usage,
+    )
+
+
+def test_without_a_format_result_never_ends_or_fails_the_stream() -> None:
+    """An error payload or a non-LLM stream: every event is still handed out; result() says what it found."""
+    error = b'data: {"error": {"message": "boom", "type": "server_error"}}\n\n'
+    with Stream([b"data: hello\n\n", error, b"data: after\n\n"]) as stream:
+        assert [event.data for event in stream][-1] == "after"
+    assert stream.result().format is None
+    assert stream.result().end == "error"
+    plain = Stream([b"data: tick 1\n\ndata: tick 2\n\n"])
+    assert [event.data for event in plain] == ["tick 1", "tick 2"]
+    assert plain.result().format is None
 
 
 def test_a_single_bytes_object_is_not_a_source() -> None:

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 M = TypeVar("M")
 
+if TYPE_CHECKING:
+    from sseparse._timings import Timings
+
 __all__ = [
     "AccumulatedResult",
     "AccumulatorClosedError",
@@ -303,6 +306,7 @@ class AccumulatedResult:
     ``merge_notes``    every non-standard repair applied (e.g. a tool-call index reused by a new id).
     ``details``        format specifics: Responses ``sequence_gaps``, Anthropic ``pings``, Azure
                        ``prompt_filter_results``, ...
+    ``timings``        `sseparse.Timings` when the result came from a live `Stream`, else None.
     """
 
     __slots__ = (
@@ -319,6 +323,7 @@ class AccumulatedResult:
         "refusal",
         "stop",
         "text",
+        "timings",
         "tokens",
         "tool_calls",
         "usage",
@@ -360,6 +365,7 @@ class AccumulatedResult:
         self.final = final if final is not None else {}
         self.merge_notes = merge_notes if merge_notes is not None else []
         self.details = details if details is not None else {}
+        self.timings: Timings | None = None  # set by Stream: how the live stream went
 
     def __repr__(self) -> str:
         parts = [f"format={self.format!r}", f"end={self.end.value!r}", f"text={_short(self.text)!r}"]
