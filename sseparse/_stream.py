@@ -314,6 +314,10 @@ class _Core:
             return self._view(updates)
         if not event.data or event.event in self.skip:
             return ()
+        return self._item(event)
+
+    def _item(self, event: ServerSentEvent) -> tuple[Any, ...]:
+        """Convert one event into the item handed out (none for data the format ignores)."""
         try:
             return (self.convert(event),)
         except ValueError as exc:
@@ -380,10 +384,7 @@ class _Core:
             return self._view([*(updates or ()), *last])
         if event.data.lstrip()[:1] != "{":  # [DONE] is no item; message_stop, response.completed are
             return ()
-        try:
-            return (self.convert(event),)
-        except ValueError as exc:
-            return self._undecodable(event, exc)
+        return self._item(event)
 
     def _undecodable(self, event: ServerSentEvent, exc: ValueError) -> tuple[Any, ...]:
         """End the stream at data that is not JSON (``raw=True`` over a registered format that accepts it)."""
