@@ -469,3 +469,112 @@ def test_responses_text_logprobs_streamed_with_deltas_are_kept_when_cut() -> Non
     part = sseparse.accumulate(_responses(events)).final["output"][0]["content"][0]
     assert part["text"] == "Hi!"
     assert part["logprobs"] == [{"token": "Hi", "logprob": -0.1}, {"token": "!", "logprob": -0.2}]
+
+
+# -- Anthropic -------------------------------------------------------------------------------------------------
+
+
+def _anthropic(*events: dict[str, Any], stop: bool = True) -> bytes:
+    message: dict[str, Any] = {
+        "id": "msg_1",
+        "type": "message",
+        "role": "assistant",
+        "content": [],
+        "model": "claude-opus-4-7",
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": 10, "output_tokens": 1},
+    }
+    tail = [{"type": "message_stop"}] if stop else []
+    return sse([{"type": "message_start", "message": message}, *events, *tail], events=True)
+
+
+def _block(index: int, block: dict[str, Any], *deltas: dict[str, Any], stop: bool = True) -> list[dict[str, Any]]:
+    events = [{"type": "content_block_start", "index": index, "content_block": block}]
+    events += [{"type": "content_block_delta", "index": index, "delta": delta} for delta in deltas]
+    return events + ([{"type": "content_block_stop", "index": index}] if stop else [])
+
+
+def test_anthropic_compaction_block_keeps_content_and_encrypted_content() -> None:
+    """A ``compaction`` block's ``compaction_delta`` sets its ``content`` and ``encrypted_content``."""
+    delta = {"type": "compaction_delta", "content": "Summary so far.", "encrypted_content": "EpwBCioIDx=="}
+    body = _anthropic(
+        *_block(0, {"type": "compaction", "content": None, "encrypted_content": None}, delta),
+        *_block(1, {"type": "text", "text": ""}, {"type": "text_delta", "text": "Hi"}),
+    )
+    result = _both(body)
+    assert result.final["content"][0] == {"type": "compaction", "content": "Summary so far.", "encrypted_content": "EpwBCioIDx=="}
+    assert result.text == "Hi"
+    assert result.merge_notes == []
+
+
+def test_anthropic_fallback_block_relabels_model() -> None:
+    """A ``fallback`` block names the model that served the answer: ``final["model"]`` is that one, as the beta SDK has it."""
+    fallback = {"type": "fallback", "from": {"model": "claude-opus-4-7"}, "to": {"model": "claude-sonnet-4-5"}}
+    body = _anthropic(*_block(0, fallback), *_block(1, {"type": "text", "text": ""}, {"type": "text_delta", "text": "Hi"}))
+    result = _both(body)
+    assert result.final["model"] == "claude-sonnet-4-5"
+    assert result.final["content"][0] == fallback
+    assert result.text == "Hi"
+    plain = _both(_anthropic(*_block(0, {"type": "text", "text": ""}, {"type": "text_delta", "text": "Hi"})))
+    assert plain.final["model"] == "claude-opus-4-7"
+
+
+def test_anthropic_tool_use_cut_by_max_tokens_gets_the_partial_input() -> None:
+    """A ``tool_use`` block with no ``content_block_stop``: its input is parsed as far as it goes, the unterminated string dropped."""
+    deltas = [
+        {"type": "input_json_delta", "partial_json": ""},
+        {"type": "input_json_delta", "partial_json": '{"filename": "taxes.txt", "lines": ["# Guide", ""'},
+        {"type": "input_json_delta", "partial_json": ', "Filing ta'},
+    ]
+    body = _anthropic(
+        *_block(0, {"type": "tool_use", "id": "toolu_1", "name": "make_file", "input": {}}, *deltas, stop=False),
+        {"type": "message_delta", "delta": {"stop_reason": "max_tokens", "stop_sequence": None}, "usage": {"output_tokens": 99}},
+    )
+    result = _both(body)
+    assert result.final["content"][0]["input"] == {"filename": "taxes.txt", "lines": ["# Guide", ""]}
+    assert result.final["stop_reason"] == "max_tokens"
+    assert result.tool_calls[0].arguments == '{"filename": "taxes.txt", "lines": ["# Guide", "", "Filing ta'
+    assert result.tool_calls[0].done is False
+
+
+def test_anthropic_tool_use_that_stopped_keeps_the_full_input() -> None:
+    """A stopped block's input is its complete JSON (the partial parse is only for blocks that never stopped)."""
+    body = _anthropic(
+        *_block(
+            0,
+            {"type": "tool_use", "id": "toolu_1", "name": "f", "input": {}},
+            {"type": "input_json_delta", "partial_json": '{"a": "b"}'},
+        )
+    )
+    assert _both(body).final["content"][0]["input"] == {"a": "b"}
+
+
+def test_anthropic_unknown_delta_type_is_merged_with_a_note() -> None:
+    """A delta type sseparse does not know is merged into its block by the generic rule, and noted."""
+    body = _anthropic(
+        *_block(
+            0,
+            {"type": "future_block", "payload": ""},
+            {"type": "payload_delta", "payload": "ab"},
+            {"type": "payload_delta", "payload": "cd"},
+        )
+    )
+    result = _both(body)
+    assert result.final["content"][0] == {"type": "future_block", "payload": "abcd"}
+    assert result.merge_notes == ["a content block delta of an unknown type was merged into its block"]
+
+
+def test_anthropic_message_delta_context_management_replaces() -> None:
+    """``context_management`` on ``message_delta`` reaches final, as the SDK takes it."""
+    applied = {"applied_edits": [{"type": "clear_tool_uses_20250919", "cleared_tool_uses": 2}]}
+    body = _anthropic(
+        *_block(0, {"type": "text", "text": ""}, {"type": "text_delta", "text": "ok"}),
+        {
+            "type": "message_delta",
+            "delta": {"stop_reason": "end_turn"},
+            "usage": {"output_tokens": 3},
+            "context_management": applied,
+        },
+    )
+    assert _both(body).final["context_management"] == applied

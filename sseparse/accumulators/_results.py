@@ -191,9 +191,15 @@ class ToolCall:
         return f"ToolCall(index={self.index}, id={self.id!r}, name={self.name!r}, arguments={self.arguments!r})"
 
 
-def _parse_partial(text: str) -> Any:  # noqa: ANN401
+def _parse_partial(text: str, *, trailing_strings: bool = True) -> Any:  # noqa: ANN401
+    """Parse possibly incomplete JSON; None when nothing can be made of it; ImportError without a parser.
+
+    ``trailing_strings``: keep an unterminated last string (``'{"a": "Zür'`` gives ``{"a": "Zür"}``);
+    otherwise it is dropped (``{}``), as the anthropic SDK does for a tool input cut short.
+    """
     if not text.strip():
         return {}
+    mode: Any = "trailing-strings" if trailing_strings else True
     try:
         from pydantic_core import from_json  # noqa: PLC0415
     except ImportError:
@@ -203,11 +209,11 @@ def _parse_partial(text: str) -> Any:  # noqa: ANN401
             msg = 'ToolCall.partial() needs pydantic-core (or jiter): pip install "sseparse[models]"'
             raise ImportError(msg) from None
         try:
-            return jiter_from_json(text.encode(), partial_mode="trailing-strings")
+            return jiter_from_json(text.encode(), partial_mode=mode)
         except ValueError:
             return None
     try:
-        return from_json(text, allow_partial="trailing-strings")
+        return from_json(text, allow_partial=mode)
     except ValueError:
         return None
 

@@ -6,17 +6,26 @@ Wire: ``event: <type>`` + ``data: {"type": "<type>", ...}`` on every event; the 
 
 Rules: blocks are keyed by ``index``; ``text_delta`` / ``thinking_delta`` append; ``signature_delta``
 is kept byte-exact; ``input_json_delta`` fragments are joined and parsed once at
-``content_block_stop`` (``""`` is ``{}``); ``citations_delta`` appends a citation. Usage starts from
-``message_start`` and the figures of ``message_delta`` replace those keys (cumulative, never added).
-A second ``message_start`` means a proxy spliced two generations: the accumulator starts over.
+``content_block_stop`` (``""`` is ``{}``); a ``tool_use`` block that never stopped (cut by
+``max_tokens``) gets the partially parsed input, its unterminated last string dropped, as the SDK
+does; ``citations_delta`` appends a citation; ``compaction_delta`` sets the block's ``content`` and
+``encrypted_content``. A ``fallback`` block relabels ``model`` with the model that served the
+answer (as the beta SDK does). Usage starts from ``message_start`` and the figures of
+``message_delta`` replace those keys (cumulative, never added); its ``context_management`` and
+``input_transformations`` replace the message's. A second ``message_start`` means a proxy spliced
+two generations: the accumulator starts over. Delta types this module does not know are merged
+into their block by the generic rule (`_merge`), with a merge note.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sseparse._json import loads
 from sseparse.accumulators._base import BaseAccumulator
+from sseparse.accumulators._merge import Extras
+from sseparse.accumulators._payloads import is_error_payload
+from sseparse.accumulators._results import _parse_partial
 from sseparse.accumulators._toolcalls import CallBuilder, Fragments
 from sseparse.accumulators._updates import (
     FinishUpdate,
@@ -31,18 +40,21 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sseparse.accumulators._results import AccumulatedResult
 
 __all__ = ["AnthropicAccumulator"]
 
 NOTE_SPLICED = "a second message_start: started over (a proxy spliced two generations)"
 NOTE_BAD_INPUT = "tool_use input is not valid JSON: kept as {}"
+NOTE_UNKNOWN_DELTA = "a content block delta of an unknown type was merged into its block"
 
 _TOOL_BLOCKS = frozenset({"tool_use", "server_tool_use", "mcp_tool_use"})
 
 
 class _Block:
-    __slots__ = ("base", "call", "citations", "index", "signature", "stopped", "text", "type")
+    __slots__ = ("base", "call", "citations", "fields", "index", "signature", "stopped", "text", "type")
 
     def __init__(self, index: int, base: dict[str, Any]) -> None:
         self.index = index
@@ -53,6 +65,7 @@ class _Block:
         self.citations: list[Any] | None = None
         self.call: CallBuilder | None = None
         self.stopped = False
+        self.fields: Extras | None = None  # what deltas of unknown types (or unknown delta keys) brought
 
 
 class AnthropicAccumulator(BaseAccumulator):
@@ -73,61 +86,84 @@ class AnthropicAccumulator(BaseAccumulator):
         self._stop: dict[str, Any] = {}
         self._calls = 0
 
-    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901, PLR0912
+    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:
         kind = payload.get("type")
         if kind.__class__ is not str:
             kind = event_type
-        if kind == "content_block_delta":
-            block = self._block(payload)
-            delta = payload.get("delta")
-            if block is not None and delta.__class__ is dict:
-                self._delta(block, delta, out)
-        elif kind == "ping":
-            self._pings += 1
-        elif kind == "content_block_start":
-            self._start_block(payload, out)
-        elif kind == "content_block_stop":
-            block = self._block(payload)
-            if block is not None:
-                self._stop_block(block, out)
-        elif kind == "message_start":
-            message = payload.get("message")
-            if self._message:
-                self._note(NOTE_SPLICED)
-                self._restarts += 1
-                self._reset()
-                if out is not None:
-                    out.append(ResetUpdate())
-            self._message = dict(message) if isinstance(message, dict) else {}
-            usage = self._message.get("usage")
-            if isinstance(usage, dict):
-                self._usage = dict(usage)
-                if out is not None:
-                    out.append(UsageUpdate(dict(usage)))
-        elif kind == "message_delta":
-            delta = payload.get("delta")
-            if isinstance(delta, dict):
-                self._stop.update(delta)
-                reason = delta.get("stop_reason")
-                if reason is not None and out is not None:
-                    out.append(FinishUpdate(reason))
-            usage = payload.get("usage")
-            if isinstance(usage, dict):
-                merged = dict(self._usage or {})
-                merged.update({key: value for key, value in usage.items() if value is not None})
-                self._usage = merged
-                if out is not None:
-                    out.append(UsageUpdate(dict(merged)))
-        elif kind == "message_stop":
-            self._complete()
-        elif kind == "error" or event_type == "error" or payload.get("error") is not None:
+        handler = self._HANDLERS.get(kind)
+        if handler is not None:
+            handler(self, payload, out)
+        elif event_type == "error" or is_error_payload(payload):
             self._fail(self._error_from(payload), out)
+
+    # -- event handlers (dispatched by event type through _HANDLERS) ---------------------------------------
+
+    def _block_delta(self, payload: dict[str, Any], out: list[Update] | None) -> None:
+        block = self._block(payload)
+        delta = payload.get("delta")
+        if block is None or delta.__class__ is not dict:
+            return
+        handler = self._DELTAS.get(delta.get("type"))
+        if handler is None:
+            self._note(NOTE_UNKNOWN_DELTA)
+            _merge_fields(block, delta)
+            return
+        handler(self, block, delta, out)
+        if len(delta) > 2:  # unknown keys beside a known delta's own (type + one field)
+            _merge_fields(block, delta, _DELTA_KEYS)
+
+    def _ping(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ARG002
+        self._pings += 1
+
+    def _block_stop(self, payload: dict[str, Any], out: list[Update] | None) -> None:
+        block = self._block(payload)
+        if block is not None:
+            self._stop_block(block, out)
+
+    def _message_start(self, payload: dict[str, Any], out: list[Update] | None) -> None:
+        message = payload.get("message")
+        if self._message:
+            self._note(NOTE_SPLICED)
+            self._restarts += 1
+            self._reset()
+            if out is not None:
+                out.append(ResetUpdate())
+        self._message = dict(message) if isinstance(message, dict) else {}
+        usage = self._message.get("usage")
+        if isinstance(usage, dict):
+            self._usage = dict(usage)
+            if out is not None:
+                out.append(UsageUpdate(dict(usage)))
+
+    def _message_delta(self, payload: dict[str, Any], out: list[Update] | None) -> None:
+        delta = payload.get("delta")
+        if isinstance(delta, dict):
+            self._stop.update(delta)
+            reason = delta.get("stop_reason")
+            if reason is not None and out is not None:
+                out.append(FinishUpdate(reason))
+        for key in ("context_management", "input_transformations"):  # replace the message's, as the SDK does
+            if payload.get(key) is not None:
+                self._stop[key] = payload[key]
+        usage = payload.get("usage")
+        if isinstance(usage, dict):
+            merged = dict(self._usage or {})
+            merged.update({key: value for key, value in usage.items() if value is not None})
+            self._usage = merged
+            if out is not None:
+                out.append(UsageUpdate(dict(merged)))
+
+    def _message_stop(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ARG002
+        self._complete()
+
+    def _error_event(self, payload: dict[str, Any], out: list[Update] | None) -> None:
+        self._fail(self._error_from(payload), out)
 
     def _block(self, payload: dict[str, Any]) -> _Block | None:
         index = payload.get("index")
         return self._blocks.get(index) if index.__class__ is int else None
 
-    def _start_block(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901
+    def _start_block(self, payload: dict[str, Any], out: list[Update] | None) -> None:
         index = payload.get("index")
         base = payload.get("content_block")
         if not isinstance(index, int) or not isinstance(base, dict):
@@ -148,47 +184,78 @@ class AnthropicAccumulator(BaseAccumulator):
             if isinstance(base.get("signature"), str):
                 block.signature.append(base["signature"])
         elif kind in _TOOL_BLOCKS:
-            call_id = base.get("id")
-            call = block.call = CallBuilder(
-                self._calls if kind == "tool_use" else -1, call_id if isinstance(call_id, str) else None
-            )
-            call.type = kind
-            call.args = block.text  # the input JSON fragments are the call's arguments
-            name = base.get("name")
-            call.name = name if isinstance(name, str) else ""
-            if kind == "tool_use":
-                self._calls += 1
-                if out is not None:
-                    out.append(ToolCallStarted(call.index, call.id, call.name))
+            self._start_call(block, base, out)
 
-    def _delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912
-        kind = delta.get("type")
-        if kind == "text_delta":
-            text = delta.get("text")
-            if isinstance(text, str):
-                block.text.append(text)
-                if text and out is not None:
-                    out.append(TextDelta(text))
-        elif kind == "input_json_delta":
-            text = delta.get("partial_json")
-            if isinstance(text, str):
-                block.text.append(text)
-                if text and out is not None and block.type == "tool_use" and block.call is not None:
-                    out.append(ToolCallArgumentsDelta(block.call.index, text))
-        elif kind == "thinking_delta":
-            text = delta.get("thinking")
-            if isinstance(text, str):
-                block.text.append(text)
-                if text and out is not None:
-                    out.append(ReasoningDelta(text))
-        elif kind == "signature_delta":
-            signature = delta.get("signature")
-            if isinstance(signature, str):
-                block.signature.append(signature)
-        elif kind == "citations_delta":
-            if block.citations is None:
-                block.citations = []
-            block.citations.append(delta.get("citation"))
+    def _start_call(self, block: _Block, base: dict[str, Any], out: list[Update] | None) -> None:
+        kind = block.type
+        call_id = base.get("id")
+        call = block.call = CallBuilder(self._calls if kind == "tool_use" else -1, call_id if isinstance(call_id, str) else None)
+        call.type = kind
+        call.args = block.text  # the input JSON fragments are the call's arguments
+        name = base.get("name")
+        call.name = name if isinstance(name, str) else ""
+        if kind == "tool_use":
+            self._calls += 1
+            if out is not None:
+                out.append(ToolCallStarted(call.index, call.id, call.name))
+
+    _HANDLERS: ClassVar[dict[str, Callable[..., None]]] = {
+        "content_block_delta": _block_delta,
+        "ping": _ping,
+        "content_block_start": _start_block,
+        "content_block_stop": _block_stop,
+        "message_start": _message_start,
+        "message_delta": _message_delta,
+        "message_stop": _message_stop,
+        "error": _error_event,
+    }
+
+    # -- delta handlers (dispatched by delta type through _DELTAS) ------------------------------------------
+
+    def _text_delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:
+        text = delta.get("text")
+        if isinstance(text, str):
+            block.text.append(text)
+            if text and out is not None:
+                out.append(TextDelta(text))
+
+    def _input_json_delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:
+        text = delta.get("partial_json")
+        if isinstance(text, str):
+            block.text.append(text)
+            if text and out is not None and block.type == "tool_use" and block.call is not None:
+                out.append(ToolCallArgumentsDelta(block.call.index, text))
+
+    def _thinking_delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:
+        text = delta.get("thinking")
+        if isinstance(text, str):
+            block.text.append(text)
+            if text and out is not None:
+                out.append(ReasoningDelta(text))
+
+    def _signature_delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ARG002
+        signature = delta.get("signature")
+        if isinstance(signature, str):
+            block.signature.append(signature)
+
+    def _citations_delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ARG002
+        if block.citations is None:
+            block.citations = []
+        block.citations.append(delta.get("citation"))
+
+    def _compaction_delta(self, block: _Block, delta: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ARG002
+        for key in ("content", "encrypted_content"):  # each delta carries the whole values (the SDK sets them)
+            if key in delta:
+                block.base[key] = delta[key]
+
+    _DELTAS: ClassVar[dict[Any, Callable[..., None]]] = {
+        "text_delta": _text_delta,
+        "input_json_delta": _input_json_delta,
+        "thinking_delta": _thinking_delta,
+        "signature_delta": _signature_delta,
+        "citations_delta": _citations_delta,
+        "compaction_delta": _compaction_delta,
+    }
 
     def _stop_block(self, block: _Block, out: list[Update] | None) -> None:
         block.stopped = True
@@ -209,9 +276,12 @@ class AnthropicAccumulator(BaseAccumulator):
 
     # -- snapshot -----------------------------------------------------------------------------------
 
-    def _final_block(self, block: _Block) -> dict[str, Any]:
+    @staticmethod
+    def _final_block(block: _Block) -> dict[str, Any]:
         kind = block.type
         final = dict(block.base)
+        if block.fields is not None:
+            final.update(block.fields.snapshot())
         if kind == "text":
             final["text"] = block.text.value()
             final["citations"] = block.citations
@@ -222,9 +292,8 @@ class AnthropicAccumulator(BaseAccumulator):
             call = block.call
             if call.value is not None:
                 final["input"] = call.value
-            elif not block.stopped:  # still streaming: the best-effort value, when it parses already
-                text = block.text.value()
-                final["input"] = _loads_or(text, final.get("input") if isinstance(final.get("input"), dict) else {})
+            elif not block.stopped:  # still streaming, or cut by max_tokens: the partially parsed input
+                final["input"] = _partial_input(block.text.value(), final.get("input"))
         return final
 
     def _result(self) -> AccumulatedResult:
@@ -239,11 +308,16 @@ class AnthropicAccumulator(BaseAccumulator):
             if call is not None and block.type == "tool_use":
                 calls.append(call.snapshot())
         message = self._message
+        model = message.get("model", "")
+        for block in blocks:  # the last fallback block names the model that served the answer
+            target = block.base.get("to") if block.type == "fallback" else None
+            if isinstance(target, dict) and isinstance(target.get("model"), str):
+                model = target["model"]
         final: dict[str, Any] = {
             "id": message.get("id", ""),
             "type": message.get("type", "message"),
             "role": message.get("role", "assistant"),
-            "model": message.get("model", ""),
+            "model": model,
             "content": content,
             "stop_reason": message.get("stop_reason"),
             "stop_sequence": message.get("stop_sequence"),
@@ -273,8 +347,31 @@ class AnthropicAccumulator(BaseAccumulator):
         )
 
 
-def _loads_or(text: str, default: Any) -> Any:  # noqa: ANN401
+_DELTA_KEYS = frozenset({"type", "text", "partial_json", "thinking", "signature", "citation", "content", "encrypted_content"})
+
+
+def _merge_fields(block: _Block, delta: dict[str, Any], known: frozenset[str] = frozenset({"type"})) -> None:
+    """Merge a delta's unknown keys into its block by the generic rule (the known ones have their handlers)."""
+    if known.issuperset(delta):
+        return
+    if block.fields is None:
+        block.fields = Extras()
+    block.fields.merge(delta, known)
+
+
+def _partial_input(text: str, default: Any) -> Any:  # noqa: ANN401
+    """Return the input of a tool_use block that did not stop: parsed as far as it goes, as the SDK does.
+
+    An unterminated last string is dropped (jiter's ``partial_mode=True``, what the anthropic SDK uses
+    without the fine-grained tool streaming beta). Without pydantic-core or jiter, only complete JSON
+    is parsed. When nothing can be made of the text, the block's own ``input`` (``{}``) stays.
+    """
+    fallback = default if isinstance(default, dict) else {}
     try:
-        return loads(text)
-    except ValueError:
-        return default
+        value = _parse_partial(text, trailing_strings=False)
+    except ImportError:
+        try:
+            value = loads(text) if text.strip() else {}
+        except ValueError:
+            value = None
+    return fallback if value is None else value
