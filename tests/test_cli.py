@@ -505,12 +505,13 @@ def test_text_choice_picks_one_answer_of_several(tmp_path: Path) -> None:
     assert jsonl(run("text", "--json", "--choice", "1", path).stdout)[0]["text"] == "Bonjour"
 
 
-def test_text_choice_that_is_missing_prints_nothing_and_a_bad_one_is_a_usage_error(tmp_path: Path) -> None:
-    """A choice the stream does not have prints no text; a negative or non-numeric one exits 2."""
+def test_text_choice_that_is_missing_exits_2_and_a_bad_one_is_a_usage_error(tmp_path: Path) -> None:
+    """A choice the stream does not have prints no text and exits 2 with one line; a negative or non-numeric one too."""
     path = tmp_path / "two.sse"
     path.write_bytes(_two_choice_body())
     missing = run("text", "--choice", "5", path)
-    assert (missing.returncode, missing.stdout) == (0, "")
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert missing.stderr == f"sseparse: {path}: no answer 5 in this response (it has 2: 0 to 1)\n"
     for bad in ("-1", "x", "1.5", "²"):
         result = run("text", "--choice", bad, path)
         assert result.returncode == 2

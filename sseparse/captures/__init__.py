@@ -14,14 +14,19 @@ This subpackage is not imported by ``import sseparse``.
 
 from __future__ import annotations
 
-from sseparse.captures._analyse import PROBLEM_KINDS, Analysis, Problem, analyse
-from sseparse.captures._model import CAPTURE_FORMATS, CaptureError, MissingDependencyError, Response
-from sseparse.captures._process import COMMANDS, Outcome, process_capture
+from sseparse.captures._analyse import DEFAULT_MAX_EVENT_SIZE, MAX_PROBLEMS_PER_KIND, PROBLEM_KINDS, Analysis, Problem, analyse
+from sseparse.captures._errors import CaptureError, MissingDependencyError
+from sseparse.captures._model import CAPTURE_FORMATS, Response
 from sseparse.captures._read import detect_format, read
+from sseparse.captures._run import COMMANDS, Outcome, process_capture
+from sseparse.captures._vcr import MAX_INFLATED_SIZE
 
 __all__ = [
     "CAPTURE_FORMATS",
     "COMMANDS",
+    "DEFAULT_MAX_EVENT_SIZE",
+    "MAX_INFLATED_SIZE",
+    "MAX_PROBLEMS_PER_KIND",
     "PROBLEM_KINDS",
     "Analysis",
     "CaptureError",

@@ -5,27 +5,31 @@ end of file (``strict=False``, the default) and reported. If its data then turns
 (not valid JSON), the stream was truncated: the event is not fed to the accumulator, so the result
 says ``truncated`` rather than blaming bad JSON. ``strict=True`` applies the live-stream rule (R6:
 the unfinished event is discarded).
+
+Memory stays bounded whatever the input: the body is fed in pieces (a line is never gathered), an
+event larger than ``max_event_size`` is dropped and reported, keep-alive comments are only counted,
+and at most `MAX_PROBLEMS_PER_KIND` problems of one kind are kept (the rest are counted).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sseparse._decoder import SSEDecoder
+from sseparse._errors import EventTooLargeError
 from sseparse._json import loads
 from sseparse.accumulators import TextDelta, make_accumulator
-from sseparse.captures._model import CaptureError
+from sseparse.captures._errors import CaptureError
+from sseparse.captures._split import pieces
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from sseparse._events import Diagnostic, ServerSentEvent
     from sseparse.accumulators._base import AccumulatedResult, Accumulator
-    from sseparse.captures._model import Response
 
-__all__ = ["PROBLEM_KINDS", "Analysis", "Problem", "analyse"]
+__all__ = ["DEFAULT_MAX_EVENT_SIZE", "MAX_PROBLEMS_PER_KIND", "PROBLEM_KINDS", "Analysis", "Problem", "analyse"]
 
 #: What `analyse` reports beyond the decoder's own diagnostic kinds, and how bad each one is.
 PROBLEM_KINDS: dict[str, str] = {
@@ -48,17 +52,43 @@ PROBLEM_KINDS: dict[str, str] = {
     "event-too-large": "error",
     "merge-note": "info",
     "unexpected-content": "warning",
-    "unknown-format": "info",
+    "unknown-format": "error",
     "http-error": "error",
     "not-event-stream": "warning",
     "capture-note": "info",
+    "more-problems": "info",
 }
 
-_TERMINATOR = re.compile(rb"\r\n|\r|\n")
+#: The largest event `analyse` keeps by default (bytes): a larger one is dropped and reported.
+DEFAULT_MAX_EVENT_SIZE = 64 * 1024 * 1024
+#: Problems of one kind kept in `Analysis.problems`; the others are counted in one ``more-problems``.
+MAX_PROBLEMS_PER_KIND = 100
+
 _DONE = "[DONE]"
 HTTP_ERROR = 400
 HEAD_SIZE = 512
 _NOT_LLM = frozenset({"unknown_format", "invalid_json"})
+_JSON_PROBLEMS = frozenset({"invalid-json", "truncated", "sequence-gap"})
+
+
+class CapturedResponse(Protocol):
+    """What `analyse` reads of a response (`sseparse.captures.Response` has all of it)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def error(self) -> str | None: ...
+    @property
+    def notes(self) -> list[str]: ...
+    @property
+    def body_offset(self) -> int | None: ...
+    @property
+    def body_line(self) -> int | None: ...
+    @property
+    def content_type(self) -> str | None: ...
+    def iter_bytes(self) -> Iterator[bytes]: ...
 
 
 @dataclass(slots=True)
@@ -99,11 +129,12 @@ class Problem:
 class Analysis:
     """What `analyse` found.
 
-    The accumulated ``result`` (None without accumulator), the event count, the problems, whether
-    the last event was dispatched from an unfinished block and whether its data was cut short.
+    The accumulated ``result`` (None without accumulator), the event count, the problems (only with
+    ``check=True``), whether the last event was dispatched from an unfinished block and whether its
+    data was cut short, and ``oversized``: how many events over ``max_event_size`` were dropped.
     """
 
-    response: Response
+    response: CapturedResponse
     result: AccumulatedResult | None = None
     events: int = 0
     size: int = 0
@@ -112,6 +143,7 @@ class Analysis:
     cut_short: bool = False
     incomplete: bool = False
     unknown_format: bool = False
+    oversized: int = 0
     head: bytes = b""  # the first bytes of the body, to quote a body that is not an event stream
 
     @property
@@ -125,19 +157,25 @@ class Analysis:
 
     @property
     def end(self) -> str:
-        """``complete``, ``error`` or ``truncated`` (a damaged body is ``truncated``).
+        """``complete``, ``error`` or ``truncated`` (a damaged body is ``truncated``), as `accumulate` says.
 
-        An HTTP error response (status 400 or more) is an ``error``. A stream in no format the
-        accumulators know (a plain EventSource feed) has no terminal marker to look for: it is
-        complete when its last event was finished.
+        An HTTP error response (status 400 or more) is an ``error``, and so is a stream in no format
+        the accumulators know: nothing says it is complete (see `sse_end` for the SSE framing alone).
         """
         if self.http_error is not None:
             return "error"
         if self.response.error is not None or self.result is None:
             return "truncated"
-        if self.unknown_format:
-            return "truncated" if self.incomplete or not self.events else "complete"
         return str(self.result.end)
+
+    @property
+    def sse_end(self) -> str:
+        """How the SSE framing ended, whatever the content: ``truncated`` when the last event was unfinished."""
+        if self.http_error is not None:
+            return "error"
+        if self.response.error is not None or self.incomplete or not self.events:
+            return "truncated"
+        return "complete"
 
     @property
     def failed(self) -> bool:
@@ -145,46 +183,33 @@ class Analysis:
         return any(p.severity != "info" for p in self.problems)
 
 
+class _Problems:
+    """Collects problems, keeping at most `MAX_PROBLEMS_PER_KIND` of each kind (memory stays bounded)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.kept: dict[str, int] = {}
+        self.dropped: dict[str, int] = {}
+
+    def add(self, problem: Problem) -> None:
+        kept = self.kept.get(problem.kind, 0)
+        if kept < MAX_PROBLEMS_PER_KIND:
+            self.kept[problem.kind] = kept + 1
+            self.problems.append(problem)
+        else:
+            self.dropped[problem.kind] = self.dropped.get(problem.kind, 0) + 1
+
+    def summary(self) -> list[Problem]:
+        """One ``more-problems`` per kind that had more problems than were kept."""
+        return [
+            Problem("more-problems", f"{count} more {kind} problem(s) like the ones above were not listed", value=kind)
+            for kind, count in self.dropped.items()
+        ]
+
+
 def new_accumulator(wire_format: str | None) -> Accumulator:
     """Return an accumulator for ``wire_format`` (None: told from the first events)."""
     return make_accumulator(wire_format)
-
-
-def _lines(chunks: Iterator[bytes]) -> Iterator[tuple[bytes, int, int, bool | None]]:
-    """Cut the body into lines: (line with its terminator, offset, 1-based line number, is blank).
-
-    Feeding the decoder one line at a time tells where each event starts. A CRLF split across chunks
-    counts once, as the decoder counts it (R5): its LF comes alone, with None for "is blank". The
-    unfinished last line comes at the end without a terminator.
-    """
-    offset = 0  # of the next byte to yield
-    line = 1
-    after_cr = False
-    pending: list[bytes] = []  # parts of an unfinished line
-    for chunk in chunks:
-        start = 0
-        if after_cr and chunk[:1] == b"\n":
-            yield b"\n", offset, line - 1, None
-            offset += 1
-            start = 1
-        after_cr = False
-        for match in _TERMINATOR.finditer(chunk, start):
-            end = match.end()
-            piece = chunk[start:end]
-            if pending:
-                pending.append(piece)
-                piece = b"".join(pending)
-                pending.clear()
-            yield piece, offset, line, match.start() == start and len(piece) == end - start
-            offset += len(piece)
-            line += 1
-            start = end
-        if start < len(chunk):
-            pending.append(chunk[start:])
-        else:
-            after_cr = chunk[-1:] == b"\r"
-    if pending:
-        yield b"".join(pending), offset, line, False
 
 
 def _is_json(data: str) -> bool:
@@ -195,10 +220,17 @@ def _is_json(data: str) -> bool:
     return True
 
 
+def _load(data: str) -> tuple[bool, Any]:
+    try:
+        return True, loads(data)
+    except ValueError:
+        return False, None
+
+
 class _Checker:
     """The per-event lints of ``check``: data that is not JSON, Responses sequence-number gaps."""
 
-    def __init__(self, problems: list[Problem], place: Callable[[int, int], tuple[int, int, str]]) -> None:
+    def __init__(self, problems: _Problems, place: Callable[[int, int], tuple[int, int, str]]) -> None:
         self.problems = problems
         self.place = place
         self.sequence: int | None = None
@@ -207,31 +239,153 @@ class _Checker:
         data = event.data
         if data.strip() == _DONE:
             return
-        try:
-            payload = loads(data)
-        except ValueError:
+        ok, payload = _load(data)
+        if not ok:
             at, line_no, position = self.place(offset, line)
             if last_incomplete:
                 message = "the last event is cut short: its data is not complete JSON (the capture or the stream was cut)"
-                self.problems.append(Problem("truncated", message, at, line_no, position, "data", data[-80:]))
+                self.problems.add(Problem("truncated", message, at, line_no, position, "data", data[-80:]))
             else:
-                self.problems.append(Problem("invalid-json", "event data is not JSON", at, line_no, position, "data", data[:80]))
+                self.problems.add(Problem("invalid-json", "event data is not JSON", at, line_no, position, "data", data[:80]))
             return
-        sequence = payload.get("sequence_number") if isinstance(payload, dict) else None
-        if isinstance(sequence, int) and not isinstance(sequence, bool):
-            if (
-                self.sequence is not None
-                and sequence != self.sequence + 1
-                and not (sequence == 0 and payload.get("type") == "response.created")
-            ):
-                at, line_no, position = self.place(offset, line)
-                message = f"sequence_number jumps from {self.sequence} to {sequence}"
-                self.problems.append(Problem("sequence-gap", message, at, line_no, position, "sequence_number", str(sequence)))
-            self.sequence = sequence
+        if isinstance(payload, dict):
+            self._sequence(payload, offset, line)
+
+    def _sequence(self, payload: dict[str, Any], offset: int, line: int) -> None:
+        sequence = payload.get("sequence_number")
+        if not isinstance(sequence, int) or isinstance(sequence, bool):
+            return
+        restart = sequence == 0 and payload.get("type") == "response.created"
+        if self.sequence is not None and sequence != self.sequence + 1 and not restart:
+            at, line_no, position = self.place(offset, line)
+            message = f"sequence_number jumps from {self.sequence} to {sequence}"
+            self.problems.add(Problem("sequence-gap", message, at, line_no, position, "sequence_number", str(sequence)[:80]))
+        self.sequence = sequence
 
 
-def analyse(  # noqa: C901, PLR0912, PLR0913, PLR0915
-    response: Response,
+@dataclass(slots=True)
+class _Options:
+    strict: bool = False
+    wire_format: str | None = None
+    check: bool = False
+    accumulate: bool = True
+    on_event: Callable[[ServerSentEvent], object] | None = None
+    on_text: Callable[[str], object] | None = None
+    text_choice: int = 0
+    max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE
+
+
+class _Run:
+    """One pass of `analyse` over a body: the decoder, the accumulator and the checks, fed piece by piece."""
+
+    def __init__(self, response: CapturedResponse, options: _Options) -> None:
+        self.analysis = Analysis(response)
+        self.options = options
+        self.problems = _Problems(self.analysis.problems)
+        self.decoder = SSEDecoder(
+            on_diagnostic=self._diagnostic if options.check else None,
+            dispatch_incomplete=not options.strict,
+            max_event_size=options.max_event_size,
+        )
+        self.accumulator = new_accumulator(options.wire_format) if options.accumulate else None
+        self.checker = _Checker(self.problems, self.place) if options.check else None
+        self.event_start: tuple[int, int] | None = None  # where the block being parsed started
+        self.incomplete_diagnostic: Diagnostic | None = None  # placed once the end is known
+
+    def place(self, offset: int, line: int) -> tuple[int, int, str]:
+        """Where a body position is: in the file when the body is stored there verbatim, else in the body."""
+        response = self.analysis.response
+        if response.body_offset is not None:
+            return response.body_offset + offset, (response.body_line or 1) + line - 1, "file"
+        return offset, line, "body"
+
+    def _diagnostic(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.kind == "comment":
+            return  # keep-alives are normal, and a million of them must not cost a million objects
+        if diagnostic.kind == "incomplete-event":
+            self.incomplete_diagnostic = diagnostic
+            return
+        offset, line, position = self.place(diagnostic.offset, diagnostic.line)
+        value = diagnostic.value[:80] if diagnostic.value is not None else None
+        self.problems.add(Problem(diagnostic.kind, diagnostic.message, offset, line, position, diagnostic.field, value))
+
+    def take(self, events: list[ServerSentEvent], at: tuple[int, int], *, last_incomplete: bool = False) -> None:
+        analysis = self.analysis
+        options = self.options
+        for event in events:
+            analysis.events += 1
+            if last_incomplete and not (event.data.strip() == _DONE or _is_json(event.data)):
+                analysis.cut_short = True
+            if self.checker is not None:
+                self.checker.event(event, *at, last_incomplete=last_incomplete)
+            if options.on_event is not None:
+                options.on_event(event)
+            if self.accumulator is not None and not (last_incomplete and analysis.cut_short):
+                self._accumulate(event)
+
+    def _accumulate(self, event: ServerSentEvent) -> None:
+        assert self.accumulator is not None
+        on_text = self.options.on_text
+        for update in self.accumulator.feed(event):
+            if on_text is not None and isinstance(update, TextDelta) and update.choice == self.options.text_choice:
+                on_text(update.text)
+
+    def feed(self, data: bytes, at: tuple[int, int]) -> None:
+        analysis = self.analysis
+        if analysis.size < HEAD_SIZE:
+            analysis.head += data[: HEAD_SIZE - analysis.size]
+        analysis.size += len(data)
+        try:
+            events = self.decoder.feed(data)
+        except EventTooLargeError as exc:
+            analysis.oversized += 1
+            events = exc.events
+        if events:
+            self.take(events, self.event_start or at)
+
+    def run(self) -> None:
+        """Feed the whole body: line by line with ``check`` (to know where each event starts), else in chunks."""
+        chunks = self.analysis.response.iter_bytes()
+        if not self.options.check:
+            for chunk in chunks:
+                self.feed(chunk, (0, 1))
+            return
+        for piece in pieces(chunks):
+            if piece.starts and not piece.blank and self.event_start is None:
+                self.event_start = (piece.offset, piece.line)
+            self.feed(piece.data, (piece.offset, piece.line))
+            if piece.blank:
+                self.event_start = None
+
+    def close(self) -> None:
+        analysis = self.analysis
+        last_start = self.event_start
+        last = self.decoder.close()
+        analysis.incomplete = self.decoder.incomplete
+        analysis.incomplete_dispatched = bool(last)
+        self.take(last, last_start or (0, 1), last_incomplete=True)
+        if self.incomplete_diagnostic is not None:
+            self.problems.add(self._incomplete_problem(self.incomplete_diagnostic, last_start))
+        if self.accumulator is not None:
+            self.accumulator.close()
+            analysis.result = result = self.accumulator.result()
+            # No format was recognised (plain text data, an app's own JSON events): not an LLM stream.
+            analysis.unknown_format = result.format is None and result.error is not None and result.error.type in _NOT_LLM
+            if analysis.unknown_format:
+                analysis.cut_short = False  # nothing says its data is JSON
+
+    def _incomplete_problem(self, diagnostic: Diagnostic, start: tuple[int, int] | None) -> Problem:
+        message = (
+            "the last event has no blank line after it: dispatched anyway, as captures often lose it (--strict discards it)"
+            if self.analysis.incomplete_dispatched
+            else "the stream ends inside an event, which was discarded (R6)"
+        )
+        offset, line, position = self.place(*(start or (diagnostic.offset, diagnostic.line)))
+        return Problem(diagnostic.kind, message, offset, line, position, diagnostic.field, diagnostic.value)
+
+
+def analyse(  # noqa: PLR0913
+    response: CapturedResponse,
     *,
     strict: bool = False,
     wire_format: str | None = None,
@@ -240,182 +394,107 @@ def analyse(  # noqa: C901, PLR0912, PLR0913, PLR0915
     on_event: Callable[[ServerSentEvent], object] | None = None,
     on_text: Callable[[str], object] | None = None,
     text_choice: int = 0,
+    max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE,
 ) -> Analysis:
     """Decode ``response``'s body and accumulate it, calling ``on_event`` / ``on_text`` as it goes.
 
     ``on_text`` gets the text deltas of choice ``text_choice`` (0: the first answer).
 
-    ``check=True`` also collects every problem with its place (decoder diagnostics, the unfinished
-    last event, data that is not JSON, sequence gaps, the stream's end, tool arguments that are not
-    JSON, in-stream errors). Raises nothing on bad content; a body that cannot be read any further
-    (a broken chunked coding) ends the analysis with an ``unreadable-body`` problem, keeping what was
-    decoded before it.
+    ``check=True`` also collects every problem with its place in ``problems`` (decoder diagnostics,
+    the unfinished last event, data that is not JSON, sequence gaps, the stream's end, tool
+    arguments that are not JSON, in-stream errors); without it ``problems`` stays empty. Raises
+    nothing on bad content; a body that cannot be read any further (a broken chunked coding) ends the
+    analysis with an ``unreadable-body`` problem, keeping what was decoded before it. An event larger
+    than ``max_event_size`` bytes (None: no limit) is dropped and counted in ``oversized``.
     """
-    analysis = Analysis(response)
-    problems = analysis.problems
-    verbatim = response.body_offset is not None
-
-    def place(offset: int, line: int) -> tuple[int, int, str]:
-        if verbatim:
-            assert response.body_offset is not None
-            return response.body_offset + offset, (response.body_line or 1) + line - 1, "file"
-        return offset, line, "body"
-
+    options = _Options(strict, wire_format, check, accumulate, on_event, on_text, text_choice, max_event_size)
+    run = _Run(response, options)
+    analysis = run.analysis
     if response.error is not None:
-        problems.append(Problem("unreadable-body", response.error))
+        analysis.problems.append(Problem("unreadable-body", response.error))
         return analysis
-    decoder = SSEDecoder(diagnostics=check, dispatch_incomplete=not strict)
-    accumulator = new_accumulator(wire_format) if accumulate else None
-    checker = _Checker(problems, place) if check else None
-    event_start: tuple[int, int] | None = None  # where the block being parsed started
-
-    def take(events: list[ServerSentEvent], at: tuple[int, int], *, last_incomplete: bool = False) -> None:
-        for event in events:
-            analysis.events += 1
-            if last_incomplete and not (event.data.strip() == _DONE or _is_json(event.data)):
-                analysis.cut_short = True
-            if checker is not None:
-                checker.event(event, *at, last_incomplete=last_incomplete)
-            if on_event is not None:
-                on_event(event)
-            if accumulator is not None and not (last_incomplete and analysis.cut_short):
-                for update in accumulator.feed(event):
-                    if on_text is not None and isinstance(update, TextDelta) and update.choice == text_choice:
-                        on_text(update.text)
-
     try:
-        if check:  # line by line, to know where each event starts
-            for piece, offset, line, blank in _lines(response.iter_bytes()):
-                if analysis.size < HEAD_SIZE:
-                    analysis.head += piece[: HEAD_SIZE - analysis.size]
-                analysis.size += len(piece)
-                if blank is None:  # the LF of a CRLF split across chunks
-                    decoder.feed(piece)
-                    continue
-                if event_start is None and not blank:
-                    event_start = (offset, line)
-                events = decoder.feed(piece)
-                if events:
-                    take(events, event_start or (offset, line))
-                if blank:
-                    event_start = None
-        else:  # no places needed: whole chunks, the decoder's fast path
-            for chunk in response.iter_bytes():
-                if analysis.size < HEAD_SIZE:
-                    analysis.head += chunk[: HEAD_SIZE - analysis.size]
-                analysis.size += len(chunk)
-                events = decoder.feed(chunk)
-                if events:
-                    take(events, (0, 1))
+        run.run()
     except CaptureError as exc:
-        problems.append(Problem("unreadable-body", exc.reason))
-    last_start = event_start  # where the unfinished last event (if any) starts
-    last = decoder.close()
-    analysis.incomplete = decoder.incomplete
-    if last:
-        analysis.incomplete_dispatched = True
-    take(last, event_start or (0, 1), last_incomplete=True)
-    if accumulator is not None:
-        accumulator.close()
-        analysis.result = result = accumulator.result()
-        # No format was recognised (plain text data, an app's own JSON events): a generic SSE stream.
-        analysis.unknown_format = result.format is None and result.error is not None and result.error.type in _NOT_LLM
-        if analysis.unknown_format:
-            analysis.cut_short = False  # nothing says its data is JSON
-    if not check:
-        return analysis
-    problems.extend(
-        _from_diagnostic(diagnostic, place, dispatched=analysis.incomplete_dispatched, start=last_start)
-        for diagnostic in decoder.diagnostics
-        if diagnostic.kind != "comment"  # keep-alives are normal
-    )
+        analysis.problems.append(Problem("unreadable-body", exc.reason))
+    run.close()
+    if check:
+        _check_problems(run)
+    return analysis
+
+
+def _check_problems(run: _Run) -> None:
+    """Add the problems of the stream as a whole, once it has been read (``check=True``)."""
+    analysis = run.analysis
+    problems = analysis.problems
+    response = analysis.response
     content_type = response.content_type
     not_sse = content_type is not None and not content_type.lower().startswith("text/event-stream")
     if analysis.http_error is not None or not_sse:
-        problems.clear()  # what the SSE decoder makes of a JSON or HTML body is noise
+        problems[:] = [p for p in problems if p.kind == "unreadable-body"]  # SSE lints of a JSON or HTML body are noise
+        run.problems.dropped.clear()
     if analysis.http_error is not None:
         problems.append(Problem("http-error", f"the capture holds an error response, not a stream: {analysis.http_error}"))
     if not_sse:
         problems.append(Problem("not-event-stream", f"the response is not an event stream (Content-Type: {content_type})"))
+    if analysis.oversized and not any(p.kind == "event-too-large" for p in problems):
+        problems.append(Problem("event-too-large", f"{analysis.oversized} event(s) larger than the size cap were dropped"))
     if analysis.events == 0 and not any(p.kind in {"unreadable-body", "http-error"} for p in problems):
         problems.append(Problem("empty-body", "no event in the body" + ("" if analysis.size else ": the body is empty")))
-    problems.extend(Problem("capture-note", note) for note in response.notes)
+    for note in response.notes:
+        run.problems.add(Problem("capture-note", note))
     if analysis.result is not None:
-        _result_problems(analysis.result, analysis)
-    problems.sort(key=lambda p: (p.offset is None, p.offset or 0))
-    return analysis
+        _result_problems(analysis.result, analysis, run.problems)
+    problems.extend(run.problems.summary())
+    # By place; an unreadable body first, as it explains what follows it (an event cut at the damage).
+    problems.sort(key=lambda p: (p.kind != "unreadable-body", p.offset is None, p.offset or 0))
 
 
-def _from_diagnostic(
-    diagnostic: Diagnostic,
-    place: Callable[[int, int], tuple[int, int, str]],
-    *,
-    dispatched: bool,
-    start: tuple[int, int] | None,
-) -> Problem:
-    message = diagnostic.message
-    at = (diagnostic.offset, diagnostic.line)
-    if diagnostic.kind == "incomplete-event":
-        at = start or at  # point at the event, not at its last line
-        message = (
-            "the last event has no blank line after it: dispatched anyway, as captures often lose it (--strict discards it)"
-            if dispatched
-            else "the stream ends inside an event, which was discarded (R6)"
-        )
-    offset, line, position = place(*at)
-    return Problem(diagnostic.kind, message, offset, line, position, diagnostic.field, diagnostic.value)
-
-
-def _unexpected_content(result: AccumulatedResult) -> list[Problem]:
-    """Content of a shape the format does not define: kept in ``final``, but the text lacks it."""
-    count = result.details.get("unexpected_content") if isinstance(result.details, dict) else None
-    if not count:
-        return []
-    message = f"{count} piece(s) of content of a shape the format does not define (kept in final, not in the text)"
-    return [Problem("unexpected-content", message)]
-
-
-def _result_problems(result: AccumulatedResult, analysis: Analysis) -> None:
+def _end_problem(result: AccumulatedResult, analysis: Analysis) -> Problem | None:
+    """Why the stream did not end complete, as a problem (None when it did, or another problem says so)."""
     problems = analysis.problems
-    end = str(result.end)
     error = result.error
+    end = str(result.end)
     if analysis.unknown_format:
-        # Nothing says this stream's data is JSON: keep only what the SSE layer found.
-        problems[:] = [p for p in problems if p.kind not in {"invalid-json", "truncated", "sequence-gap"}]
-        message = "not an LLM stream format sseparse knows: only the SSE framing was checked"
-        problems.append(Problem("unknown-format", message, value=result.format))
-    elif end == "error" and error is not None:
-        if error.type != "invalid_json" or not any(p.kind == "invalid-json" for p in problems):
-            problems.append(
-                Problem(
-                    "stream-error",
-                    f"the stream reported an error: {error.message}",
-                    value=str(error.code) if error.code is not None else None,
-                )
-            )
-    elif (
+        # Nothing says this stream's data is JSON: only the SSE framing could be checked.
+        problems[:] = [p for p in problems if p.kind not in _JSON_PROBLEMS]
+        why = error.message if error is not None else "no format recognised"
+        return Problem("unknown-format", f"not an LLM stream format sseparse knows, so its content was not read: {why}")
+    if end == "error" and error is not None:
+        if error.type == "invalid_json" and any(p.kind == "invalid-json" for p in problems):
+            return None
+        code = str(error.code)[:80] if error.code is not None else None
+        return Problem("stream-error", f"the stream reported an error: {error.message}", value=code)
+    if (
         end == "truncated"
         and not analysis.cut_short
         and analysis.events
         and not any(p.kind == "unreadable-body" for p in problems)
     ):
-        problems.append(
-            Problem(
-                "no-terminal-marker",
-                "the stream ends without its terminal marker ([DONE], message_stop, response.completed, ...)",
-            )
+        return Problem(
+            "no-terminal-marker", "the stream ends without its terminal marker ([DONE], message_stop, response.completed, ...)"
         )
+    return None
+
+
+def _result_problems(result: AccumulatedResult, analysis: Analysis, collector: _Problems) -> None:
+    problem = _end_problem(result, analysis)
+    if problem is not None:
+        analysis.problems.append(problem)
     calls = list(result.tool_calls)
     for choice in result.choices[1:]:
         calls.extend(choice.tool_calls)
     for call in calls:
         try:
             call.json()
-        except ValueError as exc:
-            problems.append(Problem("invalid-tool-arguments", str(exc), field="arguments", value=call.arguments[:80]))
+        except (ValueError, RecursionError) as exc:
+            collector.add(Problem("invalid-tool-arguments", str(exc)[:200], field="arguments", value=call.arguments[:80]))
     after = result.details.get("events_after_end") if isinstance(result.details, dict) else None
     if after:
-        problems.append(Problem("events-after-end", f"{after} event(s) after the end of the stream were ignored"))
-    problems.extend(_unexpected_content(result))
+        analysis.problems.append(Problem("events-after-end", f"{after} event(s) after the end of the stream were ignored"))
+    count = result.details.get("unexpected_content") if isinstance(result.details, dict) else None
+    if count:
+        message = f"{count} piece(s) of content of a shape the format does not define (kept in final, not in the text)"
+        analysis.problems.append(Problem("unexpected-content", message))
     for note in result.merge_notes:
-        problems.append(Problem("merge-note", note))
+        collector.add(Problem("merge-note", note))

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from sseparse.captures._errors import CaptureError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["dechunk", "looks_chunked"]
+__all__ = ["body", "dechunk", "looks_chunked"]
 
 _SIZE_LINE = re.compile(rb"([0-9A-Fa-f]{1,16})[ \t]*(?:;[^\r\n]*)?\r?\n")
 
@@ -60,3 +62,17 @@ def dechunk(chunks: Iterable[bytes]) -> Iterator[bytes]:
             remaining = int(match.group(1), 16)
             if remaining == 0:
                 return
+
+
+def body(raw: Iterable[bytes], head: bytes, transfer_encoding: str | None, source: str) -> Iterator[bytes]:
+    """Yield a body, with the chunked coding undone when the headers say so and ``head`` (its start) shows it.
+
+    A broken chunked coding raises `CaptureError` after the payload before the damage.
+    """
+    if (transfer_encoding or "").lower() != "chunked" or not looks_chunked(head):
+        yield from raw
+        return
+    try:
+        yield from dechunk(raw)
+    except ChunkedError as exc:
+        raise CaptureError(f"the chunked body is broken: {exc}", source) from None

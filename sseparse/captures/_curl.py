@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sseparse.captures._chunked import ChunkedError, dechunk, looks_chunked
-from sseparse.captures._http import STATUS, parse_request, parse_response_head
-from sseparse.captures._model import CaptureError, Response
+from sseparse.captures._chunked import body, looks_chunked
+from sseparse.captures._errors import CaptureError
+from sseparse.captures._http import STATUS, Head, parse_response_head, with_request
+from sseparse.captures._model import Response
+from sseparse.captures._split import lines as split_lines
+from sseparse.captures._split import pieces
 from sseparse.captures._trace import TRACE_START, read_trace
 
 if TYPE_CHECKING:
@@ -28,6 +31,7 @@ __all__ = ["read_curl", "sniff_curl"]
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _VERBOSE_NOISE = re.compile(rb"(?:\* |\*$|\{ \[|\} \[)")
 _VERBOSE_START = (b"* ", b"*\t", b"> ", b"< ")
+_NOISE_PREFIX = 3  # bytes that tell a curl -v message line from a body line (see _VERBOSE_NOISE)
 HEADER_LIMIT = 1 << 20  # a header block longer than this is not a header block
 # The next response of `curl -i URL URL`: a status line right after the blank line that ends an
 # event (or a chunked body). No SSE field is named like a status line, so no event is cut short.
@@ -44,7 +48,7 @@ def read_curl(src: Source) -> list[Response]:
     """Read curl output: one SSE (or other) response, its body streamed."""
     head = src.sniff(64)
     if TRACE_START.match(head):
-        return [read_trace(src, _body)]
+        return [read_trace(src)]
     if head.startswith(b"HTTP/"):
         return _read_includes(src)
     if head.startswith(_VERBOSE_START):
@@ -52,16 +56,38 @@ def read_curl(src: Source) -> list[Response]:
     raise CaptureError("not curl output: expected an HTTP status line, curl -v or curl --trace output", src.name)
 
 
-def _body(response: Response, raw: Iterable[bytes], head: bytes) -> Iterator[bytes]:
-    """Yield the body, with the chunked coding undone when it is there."""
-    chunked = (response.header("transfer-encoding") or "").lower() == "chunked" and looks_chunked(head)
-    if not chunked:
-        yield from raw
-        return
-    try:
-        yield from dechunk(raw)
-    except ChunkedError as exc:
-        raise CaptureError(f"the chunked body is broken: {exc}", response.source) from None
+class _Include:
+    """One response of ``curl -i`` output: its head, where its body starts and how it is read."""
+
+    def __init__(self, src: Source, head: Head, body_at: int, line_no: int) -> None:
+        self.src = src
+        self.head = head
+        self.body_at = body_at
+        self.line_no = line_no
+        src.find(b"\n", body_at, body_at + 32)  # the first body line tells whether it is chunked
+        self.first = src.head[body_at : body_at + 32]
+        self.chunked = looks_chunked(self.first) and (head.header("transfer-encoding") or "").lower() == "chunked"
+        self.size: int | None = None  # the body's length when another response follows it
+
+    def open(self) -> Iterator[bytes]:
+        raw = self.src.stream(self.body_at)
+        if self.size is not None:
+            raw = _limited(raw, self.size)
+        return body(raw, self.first, self.head.header("transfer-encoding"), self.src.name)
+
+    def response(self, index: int, where: str) -> Response:
+        return Response(
+            capture_format="curl",
+            source=self.src.name,
+            where=where,
+            index=index,
+            status=self.head.status,
+            headers=self.head.headers,
+            body_offset=None if self.chunked else self.body_at,
+            body_line=None if self.chunked else self.line_no,
+            notes=["chunked transfer coding undone (curl --raw)"] if self.chunked else [],
+            stream=self.open,
+        )
 
 
 def _read_includes(src: Source) -> list[Response]:
@@ -70,26 +96,19 @@ def _read_includes(src: Source) -> list[Response]:
     A file (or bytes) is scanned for the status line that starts the next response, right after a
     blank line; a stream is read as it arrives, so its first response's body runs to the end.
     """
-    response, body_at = _read_include(src, 0)
-    responses = [response]
+    includes = [_read_include(src, 0)]
     while src.reusable:
-        following = _next_status_line(src, body_at)
+        following = _next_status_line(src, includes[-1].body_at)
         if following is None:
             break
         try:
-            next_response, next_body_at = _read_include(src, following)
+            include = _read_include(src, following)
         except CaptureError:  # a status line with no header block after it: data of this body
             break
-        body = response._open  # noqa: SLF001
-        assert body is not None
-        response._open = lambda body=body, size=following - body_at: _limited(body(), size)  # noqa: SLF001
-        response, body_at = next_response, next_body_at
-        response.index = len(responses)
-        responses.append(response)
-    if len(responses) > 1:
-        for response in responses:
-            response.where = f"responses[{response.index}]"
-    return responses
+        includes[-1].size = following - includes[-1].body_at
+        includes.append(include)
+    several = len(includes) > 1
+    return [include.response(i, f"responses[{i}]" if several else "") for i, include in enumerate(includes)]
 
 
 def _next_status_line(src: Source, body_at: int) -> int | None:
@@ -117,7 +136,7 @@ def _limited(chunks: Iterable[bytes], size: int) -> Iterator[bytes]:
         yield chunk
 
 
-def _read_include(src: Source, start: int) -> tuple[Response, int]:
+def _read_include(src: Source, start: int) -> _Include:
     """``curl -i``: header blocks (interim 1xx, proxy CONNECT, redirects) then the last one's body."""
     lines: list[bytes] = []
     while True:
@@ -133,35 +152,7 @@ def _read_include(src: Source, start: int) -> tuple[Response, int]:
             break
         start = body_at  # an interim response, a proxy's CONNECT answer or a redirect: the next block follows
     line_no = src.head.count(b"\n", 0, body_at) + 1
-    response = Response(capture_format="curl", source=src.name)
-    parse_response_head(lines, response)
-    src.find(b"\n", body_at, body_at + 32)  # the first body line tells whether it is chunked
-    head = src.head[body_at : body_at + 32]
-    chunked = looks_chunked(head) and (response.header("transfer-encoding") or "").lower() == "chunked"
-    if chunked:
-        response.notes.append("chunked transfer coding undone (curl --raw)")
-    else:
-        response.body_offset = body_at
-        response.body_line = line_no
-    response._open = lambda: _body(response, src.stream(body_at), head)  # noqa: SLF001
-    return response, body_at
-
-
-def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Split a byte stream into lines that keep their LF (a partial last line is yielded too)."""
-    pending: list[bytes] = []  # pieces of an unfinished line, joined once it ends
-    for chunk in chunks:
-        if b"\n" not in chunk:
-            pending.append(chunk)
-            continue
-        first, *complete, rest = chunk.split(b"\n")
-        pending.append(first)
-        yield b"".join(pending) + b"\n"
-        for line in complete:
-            yield line + b"\n"
-        pending = [rest] if rest else []
-    if pending:
-        yield b"".join(pending)
+    return _Include(src, parse_response_head(lines, src.name), body_at, line_no)
 
 
 def _verbose_head(lines: Iterable[bytes], src: Source) -> tuple[list[bytes], list[bytes], bool, int, int]:  # noqa: C901
@@ -202,25 +193,54 @@ def _verbose_head(lines: Iterable[bytes], src: Source) -> tuple[list[bytes], lis
 
 def _read_verbose(src: Source) -> Response:
     """``curl -v ... 2>&1``: ``> `` request and ``< `` response headers, noise lines among the body."""
-    response = Response(capture_format="curl", source=src.name)
-    response.notes.append("curl -v output: body lines taken from between curl's own messages")
-    lines = _lines(src.stream(0)) if src.reusable else _head_lines(src)
+    lines = split_lines(src.stream(0)) if src.reusable else _head_lines(src)
     try:
         request, headers, tls, body_at, _ = _verbose_head(lines, src)
     finally:
         close = getattr(lines, "close", None)
         if close is not None:
             close()
-    parse_response_head(headers, response)
-    parse_request(request, response, tls=tls)
+    head = with_request(parse_response_head(headers, src.name), request, tls=tls)
 
-    def body() -> Iterator[bytes]:
-        kept = (line for line in _lines(src.stream(body_at)) if not _VERBOSE_NOISE.match(line))
+    def read() -> Iterator[bytes]:
+        kept = _without_noise(src.stream(body_at))
         first = next(kept, b"")
-        yield from _body(response, _chain([first], kept), first)
+        return body(_chain([first], kept), first, head.header("transfer-encoding"), src.name)
 
-    response._open = body  # noqa: SLF001
-    return response
+    return Response(
+        capture_format="curl",
+        source=src.name,
+        method=head.method,
+        url=head.url,
+        status=head.status,
+        headers=head.headers,
+        notes=["curl -v output: body lines taken from between curl's own messages"],
+        stream=read,
+    )
+
+
+def _without_noise(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Yield the body of ``curl -v`` output without curl's own lines; a body line is never gathered whole.
+
+    The first bytes of a line (at most `_NOISE_PREFIX`) tell whether it is curl's; only they are held.
+    """
+    start = b""  # the first bytes of the current line, held until they tell
+    deciding = False
+    keep = True
+    for piece in pieces(chunks, cr=False):
+        data = piece.data
+        if piece.starts:
+            deciding, start = True, b""
+        if deciding:
+            start += data
+            if len(start) < _NOISE_PREFIX and not piece.ends:
+                continue
+            keep = _VERBOSE_NOISE.match(start) is None
+            deciding, data = False, start
+        if keep:
+            yield data
+    if deciding and start and _VERBOSE_NOISE.match(start) is None:
+        yield start
 
 
 def _chain(first: list[bytes], rest: Iterable[bytes]) -> Iterator[bytes]:

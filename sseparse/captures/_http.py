@@ -3,37 +3,47 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import NamedTuple
 
-from sseparse.captures._model import CaptureError
+from sseparse.captures._errors import CaptureError
 
-if TYPE_CHECKING:
-    from sseparse.captures._model import Response
-
-__all__ = ["STATUS", "parse_request", "parse_response_head"]
+__all__ = ["STATUS", "Head", "parse_response_head", "with_request"]
 
 STATUS = re.compile(rb"HTTP/\d(?:\.\d)? (\d{3})")
 
 
-def parse_response_head(lines: list[bytes], response: Response) -> None:
-    """Set ``response.status`` and ``headers`` from a status line and header lines (no line ends)."""
+class Head(NamedTuple):
+    """What the message heads say: ``status`` and ``headers`` of the response, ``method`` and ``url`` of the request."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    method: str | None = None
+    url: str | None = None
+
+    def header(self, name: str) -> str | None:
+        """Return the first header called ``name`` (case-insensitive), or None."""
+        lowered = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lowered), None)
+
+
+def parse_response_head(lines: list[bytes], source: str) -> Head:
+    """Read a status line and header lines (no line ends)."""
     match = STATUS.match(lines[0]) if lines else None
     if match is None:
-        raise CaptureError(f"not an HTTP status line: {lines[0][:60]!r}" if lines else "no status line", response.source)
-    response.status = int(match.group(1))
-    response.headers = []
+        raise CaptureError(f"not an HTTP status line: {lines[0][:60]!r}" if lines else "no status line", source)
+    headers = []
     for line in lines[1:]:
         name, colon, value = line.decode("utf-8", "replace").partition(":")
         if colon:
-            response.headers.append((name.strip(), value.strip()))
+            headers.append((name.strip(), value.strip()))
+    return Head(int(match.group(1)), headers)
 
 
-def parse_request(lines: list[bytes], response: Response, *, tls: bool) -> None:
-    """Set ``response.method`` and ``url`` from a request line and its ``Host`` header."""
+def with_request(head: Head, lines: list[bytes], *, tls: bool) -> Head:
+    """Add the method and URL of a request line and its ``Host`` header to ``head``."""
     if not lines:
-        return
+        return head
     method, _, rest = lines[0].decode("utf-8", "replace").partition(" ")
     target = rest.rsplit(" ", 1)[0]
     host = next((line[5:].strip().decode("utf-8", "replace") for line in lines[1:] if line.lower().startswith(b"host:")), None)
-    response.method = method
-    response.url = f"{'https' if tls else 'http'}://{host}{target}" if host else target
+    return head._replace(method=method, url=f"{'https' if tls else 'http'}://{host}{target}" if host else target)

@@ -1,14 +1,14 @@
-"""What a capture reader returns: `Response`, and the one error it raises, `CaptureError`."""
+"""What a capture reader returns: `Response`, one SSE response found in a capture."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import InitVar, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sseparse._errors import SSEError
 from sseparse._iter import iter_events
 from sseparse._json import loads
+from sseparse.captures._analyse import analyse
+from sseparse.captures._fields import fits
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from sseparse._events import ServerSentEvent
     from sseparse.accumulators import AccumulatedResult
 
-__all__ = ["CAPTURE_FORMATS", "CaptureError", "MissingDependencyError", "Response", "display_name", "parse_json"]
+__all__ = ["CAPTURE_FORMATS", "Response", "parse_json"]
+
+PIECE_SIZE = 64 * 1024  # a body held in memory is handed on in pieces of this size
 
 #: The capture formats a reader exists for, with what each one is.
 CAPTURE_FORMATS: dict[str, str] = {
@@ -25,22 +27,6 @@ CAPTURE_FORMATS: dict[str, str] = {
     "har": "HAR 1.2 (browser devtools, Playwright, Charles, mitmproxy hardump)",
     "vcr": "VCR.py / pytest-recording YAML cassette",
 }
-
-
-class CaptureError(SSEError, ValueError):
-    """The input is not a capture sseparse can read: empty, not a known format, or damaged beyond use.
-
-    ``source`` names the input (a path, ``"<stdin>"`` or ``"<bytes>"``); the message is one line.
-    """
-
-    def __init__(self, message: str, source: str = "") -> None:
-        super().__init__(f"{source}: {message}" if source else message)
-        self.source = source
-        self.reason = message
-
-
-class MissingDependencyError(SSEError, ImportError):
-    """An optional dependency a reader needs (PyYAML for VCR cassettes) is not installed."""
 
 
 @dataclass(slots=True, kw_only=True, eq=False)
@@ -62,8 +48,11 @@ class Response:
     ``error``     set when this response's body could not be recovered (bad base64, ...); the body
                   is then empty.
 
-    The body is read with `iter_bytes` (streamed: a raw or curl capture is never read whole) or
-    `body` (all of it, cached).
+    The body is given to the constructor as ``data`` (bytes already in memory) or ``stream`` (a
+    function that yields it in chunks, called once per pass), and read with `iter_bytes` (streamed:
+    a raw or curl capture is never read whole) or `body` (all of it, cached). A body that breaks
+    while it is streamed (a damaged chunked coding or compression, a size cap) raises
+    `CaptureError` from `iter_bytes`, after the chunks before the damage.
     """
 
     capture_format: str
@@ -79,8 +68,17 @@ class Response:
     body_line: int | None = None
     notes: list[str] = field(default_factory=list)
     error: str | None = None
-    _body: bytes | None = field(default=None, repr=False)
-    _open: Callable[[], Iterator[bytes]] | None = field(default=None, repr=False)
+    data: InitVar[bytes | None] = None
+    stream: InitVar[Callable[[], Iterator[bytes]] | None] = None
+    _body: bytes | None = field(default=None, init=False, repr=False)
+    _open: Callable[[], Iterator[bytes]] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self, data: bytes | None, stream: Callable[[], Iterator[bytes]] | None) -> None:
+        if data is not None and stream is not None:
+            msg = "give a Response its body as data or as stream, not both"
+            raise TypeError(msg)
+        self._body = b"" if data is None and stream is None and self.error is not None else data
+        self._open = stream
 
     @property
     def name(self) -> str:
@@ -99,9 +97,10 @@ class Response:
 
     def iter_bytes(self) -> Iterator[bytes]:
         """Yield the body in chunks as it is read. A body backed by a pipe can be read only once."""
-        if self._body is not None:
-            if self._body:
-                yield self._body
+        body = self._body
+        if body is not None:  # in pieces: a decoder fed one giant chunk holds it all at once
+            for start in range(0, len(body), PIECE_SIZE):
+                yield body[start : start + PIECE_SIZE]
             return
         if self._open is not None:
             yield from self._open()
@@ -128,8 +127,6 @@ class Response:
         A last event whose data is cut short (not valid JSON) makes the result ``truncated`` rather
         than an error. None when the body could not be recovered (see ``error``).
         """
-        from sseparse.captures._analyse import analyse  # noqa: PLC0415 - _analyse imports this module
-
         return analyse(self, strict=strict, wire_format=format).result if self.error is None else None
 
     def describe(self) -> dict[str, Any]:
@@ -146,21 +143,12 @@ class Response:
         return out
 
 
-def display_name(source: object) -> str:
-    """How an input is named in messages: its path, ``<stdin>``, ``<bytes>`` or the file's name."""
-    if isinstance(source, (str, Path)):
-        return str(source)
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        return "<bytes>"
-    name = getattr(source, "name", None)
-    return name if isinstance(name, str) else "<stream>"
-
-
 def parse_json(body: str | bytes | None) -> Any:  # noqa: ANN401 - JSON
-    """Parse a request body as JSON; None when there is none or it is not JSON."""
+    """Parse a request body as JSON; None when there is none, it is not JSON or it is too large to keep."""
     if not body:
         return None
     try:
-        return loads(body)
+        value = loads(body)
     except ValueError:
         return None
+    return value if fits(value) else None

@@ -6,8 +6,9 @@ import re
 from typing import TYPE_CHECKING
 
 from sseparse.captures._curl import read_curl, sniff_curl
+from sseparse.captures._errors import CaptureError
 from sseparse.captures._har import read_har
-from sseparse.captures._model import CAPTURE_FORMATS, CaptureError, Response
+from sseparse.captures._model import CAPTURE_FORMATS, Response
 from sseparse.captures._source import Source
 from sseparse.captures._vcr import read_vcr
 
@@ -27,9 +28,7 @@ _YAML_START = (b"interactions:", b"version:", b"---", b"%YAML", b"#", b"request:
 
 
 def _read_raw(src: Source) -> list[Response]:
-    response = Response(capture_format="raw", source=src.name, body_offset=0, body_line=1)
-    response._open = src.stream  # noqa: SLF001
-    return [response]
+    return [Response(capture_format="raw", source=src.name, body_offset=0, body_line=1, stream=src.stream)]
 
 
 _READERS: dict[str, Callable[[Source], list[Response]]] = {"raw": _read_raw, "curl": read_curl, "har": read_har, "vcr": read_vcr}

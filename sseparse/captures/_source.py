@@ -10,15 +10,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from sseparse.captures._model import CaptureError, display_name
+from sseparse.captures._errors import CaptureError
 
 if TYPE_CHECKING:
     import re
     from collections.abc import Callable, Iterator
 
-__all__ = ["READ_SIZE", "Source"]
+__all__ = ["READ_SIZE", "Source", "display_name"]
 
 READ_SIZE = 64 * 1024
+
+
+def display_name(source: object) -> str:
+    """How an input is named in messages: its path, ``<stdin>``, ``<bytes>`` or the file's name."""
+    if isinstance(source, (str, Path)):
+        return str(source)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return "<bytes>"
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<stream>"
 
 
 class _Readable(Protocol):

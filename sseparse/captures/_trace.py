@@ -15,12 +15,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from sseparse.captures._http import parse_request, parse_response_head
-from sseparse.captures._model import CaptureError, Response, parse_json
+from sseparse.captures._chunked import body
+from sseparse.captures._errors import CaptureError
+from sseparse.captures._http import Head, parse_response_head, with_request
+from sseparse.captures._model import Response, parse_json
+from sseparse.captures._split import lines
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
-
     from sseparse.captures._source import Source
 
 __all__ = ["TRACE_START", "read_trace"]
@@ -31,9 +32,10 @@ ASCII_NOTE = "curl --trace-ascii output: line ends told from the layout, non-ASC
 _PREFIX = rb"(?:\d\d:\d\d:\d\d\.\d+ )?(?:\[\d+-[\dx]+\] )?"
 TRACE_START = re.compile(_PREFIX + rb"(?:== Info:|=> Send |<= Recv )")
 _SECTION = re.compile(_PREFIX + rb"(=>|<=) (Send|Recv) (header|data|SSL data), (\d+) bytes")
+_SIZE_DIGITS = 18  # a section size with more digits than this is not one curl wrote: it is ignored
 _INFO = re.compile(_PREFIX + rb"== Info:")
-_HEX_LINE = re.compile(rb"([0-9a-f]{4,}): ((?:[0-9a-f]{2} ){1,16})((?:   )*)(.*)")
-_ASCII_LINE = re.compile(rb"([0-9a-f]{4,}): (.*)")
+_HEX_LINE = re.compile(rb"([0-9a-f]{4,16}): ((?:[0-9a-f]{2} ){1,16})((?:   )*)(.*)")
+_ASCII_LINE = re.compile(rb"([0-9a-f]{4,16}): (.*)")
 # A run of "." that stands for line ends: before a field name or a comment, or at the very end.
 _LINE_END_DOTS = re.compile(rb"\.+(?=data:|event:|id:|retry:|:|\Z)")
 
@@ -41,7 +43,7 @@ _LINE_END_DOTS = re.compile(rb"\.+(?=data:|event:|id:|retry:|:|\Z)")
 class _Section:
     __slots__ = ("ascii", "data", "kind", "lines", "size", "way")
 
-    def __init__(self, way: bytes, kind: bytes, size: int) -> None:
+    def __init__(self, way: bytes, kind: bytes, size: int | None) -> None:
         self.way = way
         self.kind = kind
         self.size = size
@@ -66,20 +68,11 @@ class _Section:
         for i, (offset, text) in enumerate(self.lines):
             out += text
             following = self.lines[i + 1][0] if i + 1 < len(self.lines) else self.size
+            if following is None:  # the size was not readable: no CRLF can be told at the end
+                following = offset + len(text)
             if following - offset - len(text) == 2:  # curl started a new dump line at a CRLF
                 out += b"\r\n"
         return bytes(out)
-
-
-def _lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    pending = b""
-    for chunk in chunks:
-        pending += chunk
-        *complete, pending = pending.split(b"\n")
-        for line in complete:
-            yield line.rstrip(b"\r")
-    if pending:
-        yield pending.rstrip(b"\r")
 
 
 def _line_ends(body: bytes) -> bytes:
@@ -95,34 +88,59 @@ def _line_ends(body: bytes) -> bytes:
     return _LINE_END_DOTS.sub(repl, body)
 
 
-def read_trace(src: Source, body: Callable[[Response, Iterable[bytes], bytes], Iterator[bytes]]) -> Response:
-    """Read ``curl --trace`` / ``--trace-ascii`` output: one response, its body rebuilt from the dump."""
-    response = Response(capture_format="curl", source=src.name)
+def _sections(src: Source) -> tuple[list[_Section], bool]:
+    """Return the sections of the dump, and whether curl's own messages say TLS was used."""
     sections: list[_Section] = []
     tls = False
-    for line in _lines(src.stream(0)):
+    for raw in lines(src.stream(0)):
+        line = raw.rstrip(b"\r\n")
         section = _SECTION.match(line)
         if section is not None:
-            sections.append(_Section(section.group(2), section.group(3), int(section.group(4))))
+            digits = section.group(4)
+            size = int(digits) if len(digits) <= _SIZE_DIGITS else None
+            sections.append(_Section(section.group(2), section.group(3), size))
         elif _INFO.match(line):
             tls = tls or any(word in line for word in (b"SSL", b"TLS", b"ALPN"))
         elif sections:
             sections[-1].add(line)
+    return sections, tls
+
+
+def read_trace(src: Source) -> Response:
+    """Read ``curl --trace`` / ``--trace-ascii`` output: one response, its body rebuilt from the dump."""
+    sections, tls = _sections(src)
+
+    def joined(way: bytes, kind: bytes) -> bytes:
+        return b"".join(s.bytes() for s in sections if s.way == way and s.kind == kind)
+
     ascii_dump = any(s.ascii for s in sections)
-    sent = b"".join(s.bytes() for s in sections if s.way == b"Send" and s.kind == b"header")
-    header_bytes = b"".join(s.bytes() for s in sections if s.way == b"Recv" and s.kind == b"header")
-    blocks = [b for b in re.split(rb"\r?\n\r?\n", header_bytes) if b.strip()]
+    sent = joined(b"Send", b"header")
+    blocks = [b for b in re.split(rb"\r?\n\r?\n", joined(b"Recv", b"header")) if b.strip()]
     if not blocks:
         raise CaptureError("curl --trace output without received headers", src.name)
-    parse_response_head([line.rstrip(b"\r") for line in blocks[-1].split(b"\n")], response)
-    parse_request(sent.split(b"\r\n")[:-2] if sent else [], response, tls=tls)
-    response.request_json = parse_json(b"".join(s.bytes() for s in sections if s.way == b"Send" and s.kind == b"data"))
-    data = b"".join(s.bytes() for s in sections if s.way == b"Recv" and s.kind == b"data")
-    payload = b"".join(body(response, [data], data[:32]))
+    head = parse_response_head([line.rstrip(b"\r") for line in blocks[-1].split(b"\n")], src.name)
+    head = with_request(head, sent.split(b"\r\n")[:-2] if sent else [], tls=tls)
+    data = joined(b"Recv", b"data")
+    try:
+        payload = b"".join(body([data], data[:32], head.header("transfer-encoding"), src.name))
+    except CaptureError as exc:
+        return _response(src, head, joined(b"Send", b"data"), b"", [], exc.reason)
     if ascii_dump:
-        payload = _line_ends(payload)
-        response.notes.append(ASCII_NOTE)
-    else:
-        response.notes.append("curl --trace output: body rebuilt from the hex dump of the received data")
-    response._body = payload  # noqa: SLF001
-    return response
+        return _response(src, head, joined(b"Send", b"data"), _line_ends(payload), [ASCII_NOTE])
+    note = "curl --trace output: body rebuilt from the hex dump of the received data"
+    return _response(src, head, joined(b"Send", b"data"), payload, [note])
+
+
+def _response(src: Source, head: Head, sent: bytes, payload: bytes, notes: list[str], error: str | None = None) -> Response:  # noqa: PLR0913
+    return Response(
+        capture_format="curl",
+        source=src.name,
+        method=head.method,
+        url=head.url,
+        request_json=parse_json(sent),
+        status=head.status,
+        headers=head.headers,
+        notes=notes,
+        error=error,
+        data=None if error is not None else payload,
+    )

@@ -7,18 +7,26 @@ cannot be decoded (bad base64, unknown compression) marks that interaction only.
 
 from __future__ import annotations
 
-import gzip
 import zlib
 from typing import TYPE_CHECKING, Any
 
-from sseparse.captures._model import CaptureError, MissingDependencyError, Response, parse_json
+from sseparse.captures._errors import CaptureError, MissingDependencyError
+from sseparse.captures._fields import boolean_free_int, fits, mapping, sequence, text
+from sseparse.captures._model import Response, parse_json
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sseparse.captures._source import Source
 
-__all__ = ["read_vcr"]
+__all__ = ["MAX_INFLATED_SIZE", "read_vcr"]
 
 NEEDS_YAML = 'reading VCR cassettes needs PyYAML: pip install "sseparse[captures]"'
+#: A compressed body is inflated up to this many bytes; past it, reading stops with `CaptureError`.
+MAX_INFLATED_SIZE = 256 << 20
+_PIECE = 64 * 1024  # inflated bytes handed on at a time
+# zlib window bits: gzip header and trailer, zlib header (RFC 1950) or raw deflate (what some servers send).
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 class _BadBinary:
@@ -47,59 +55,86 @@ def _loader() -> Any:  # noqa: ANN401 - a PyYAML loader class
     return Loader
 
 
-def _headers(raw: Any) -> list[tuple[str, str]]:  # noqa: ANN401
+def _headers(raw: object) -> list[tuple[str, str]]:
+    """Header name/value pairs: a mapping of names to a string or a list of strings (other values are skipped)."""
     out: list[tuple[str, str]] = []
-    if isinstance(raw, dict):
-        for name, values in raw.items():
-            out.extend((str(name), str(value)) for value in (values if isinstance(values, list) else [values]))
+    for name, values in mapping(raw).items():
+        if not isinstance(name, str):
+            continue
+        listed = values if isinstance(values, list) else [values]
+        out.extend((name, str(value)) for value in listed if isinstance(value, (str, int)) and not isinstance(value, bool))
     return out
 
 
-def _decompress(body: bytes, encoding: str) -> bytes:
-    if encoding == "gzip":
-        return gzip.decompress(body)
-    if encoding == "deflate":
-        return zlib.decompress(body)
-    msg = f"unsupported Content-Encoding {encoding!r}"
-    raise ValueError(msg)
+def _inflate(payload: bytes, encoding: str, source: str) -> Iterator[bytes]:
+    """Yield the inflated body in pieces; stop with `CaptureError` at damage or past `MAX_INFLATED_SIZE` bytes."""
+    limit = MAX_INFLATED_SIZE
+    inflater = zlib.decompressobj(_WBITS[encoding])
+    size = 0
+    data = payload
+    while not inflater.eof:
+        try:
+            piece = inflater.decompress(data, _PIECE)
+        except zlib.error as exc:
+            msg = f"the {encoding} body is damaged after {size} bytes ({exc})"
+            raise CaptureError(msg, source) from None
+        data = inflater.unconsumed_tail
+        size += len(piece)
+        if size > limit:
+            yield piece[: len(piece) - (size - limit)]  # everything up to the cap
+            msg = f"the {encoding} body inflates past {limit} bytes: read stopped there (a decompression bomb?)"
+            raise CaptureError(msg, source)
+        if not piece and not data:
+            break
+        if piece:
+            yield piece
+    if not inflater.eof:
+        msg = f"the {encoding} body is cut short after {size} bytes"
+        raise CaptureError(msg, source)
+
+
+def _status(raw: object) -> int | None:
+    """``status: {code: 200, message: OK}`` (VCR.py) or ``status: 200``; None when it is neither."""
+    return boolean_free_int(mapping(raw).get("code") if isinstance(raw, dict) else raw, 0, 999)
+
+
+def _request_json(request: dict[str, Any]) -> Any:  # noqa: ANN401 - JSON
+    parsed = request.get("parsed_body")
+    if isinstance(parsed, (dict, list)):
+        return parsed if fits(parsed) else None  # YAML aliases can make a small cassette hold a huge value
+    body = request.get("body")
+    if isinstance(body, dict):
+        body = body.get("string")
+    return parse_json(body if isinstance(body, (str, bytes)) else None)
 
 
 def _response(interaction: dict[str, Any], source: str, where: str, index: int) -> Response:
-    request = interaction.get("request") or {}
-    response = interaction.get("response") or {}
-    status = response.get("status")
+    request = mapping(interaction.get("request"))
+    response = mapping(interaction.get("response"))
+    headers = _headers(response.get("headers"))
+    meta: dict[str, Any] = {
+        "capture_format": "vcr",
+        "source": source,
+        "where": where,
+        "index": index,
+        "method": text(request.get("method")),
+        "url": text(request.get("uri")),
+        "request_json": _request_json(request),
+        "status": _status(response.get("status")),
+        "headers": headers,
+    }
     body = response.get("body")
-    request_body = request.get("body")
-    if isinstance(request_body, dict):
-        request_body = request_body.get("string")
-    out = Response(
-        capture_format="vcr",
-        source=source,
-        where=where,
-        index=index,
-        method=request.get("method"),
-        url=request.get("uri"),
-        request_json=request.get("parsed_body") or parse_json(request_body if isinstance(request_body, (str, bytes)) else None),
-        status=status.get("code") if isinstance(status, dict) else status if isinstance(status, int) else None,
-        headers=_headers(response.get("headers")),
-    )
     string = body.get("string") if isinstance(body, dict) else body
     if isinstance(string, _BadBinary):
-        out._body = b""  # noqa: SLF001
-        out.error = f"response.body.string is not valid base64 ({string.reason})"
-        return out
+        return Response(**meta, error=f"response.body.string is not valid base64 ({string.reason})")
     payload = string.encode("utf-8", "surrogatepass") if isinstance(string, str) else string if isinstance(string, bytes) else b""
-    encoding = (out.header("content-encoding") or "").lower()
-    if encoding and encoding != "identity" and payload:
-        try:
-            payload = _decompress(payload, encoding)
-        except (OSError, ValueError, zlib.error) as exc:
-            out._body = b""  # noqa: SLF001
-            out.error = f"the {encoding} body cannot be decompressed ({exc})"
-            return out
-        out.notes.append(f"{encoding} body decompressed")
-    out._body = payload  # noqa: SLF001
-    return out
+    encoding = next((value for name, value in headers if name.lower() == "content-encoding"), "").strip().lower()
+    if not encoding or encoding == "identity" or not payload:
+        return Response(**meta, data=payload)
+    if encoding not in _WBITS:
+        return Response(**meta, error=f"the body cannot be decompressed (unsupported Content-Encoding {encoding!r})")
+    notes = [f"{encoding} body decompressed"]
+    return Response(**meta, notes=notes, stream=lambda: _inflate(payload, encoding, source))
 
 
 def read_vcr(src: Source) -> list[Response]:
@@ -114,17 +149,19 @@ def read_vcr(src: Source) -> list[Response]:
         where = f" at line {mark.line + 1} column {mark.column + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or exc
         raise CaptureError(f"broken YAML cassette{where}: {problem}", src.name) from None
-    interactions = document.get("interactions") if isinstance(document, dict) else None
+    except RecursionError:
+        raise CaptureError("broken YAML cassette: nested too deep", src.name) from None
+    except (ValueError, TypeError) as exc:  # a number too long to convert, an unhashable key...
+        raise CaptureError(f"broken YAML cassette: {exc}", src.name) from None
+    interactions = mapping(document).get("interactions")
     if not isinstance(interactions, list):
         raise CaptureError("YAML, but not a VCR cassette (no interactions list)", src.name)
     responses: list[Response] = []
     for i, interaction in enumerate(interactions):
-        if not isinstance(interaction, dict):
-            continue
-        response = interaction.get("response") or {}
+        response = mapping(mapping(interaction).get("response"))
         content_type = next((v for k, v in _headers(response.get("headers")) if k.lower() == "content-type"), "")
         if content_type.lower().startswith("text/event-stream"):
-            responses.append(_response(interaction, src.name, f"interactions[{i}]", len(responses)))
+            responses.append(_response(mapping(interaction), src.name, f"interactions[{i}]", len(responses)))
     if not responses:
-        raise CaptureError(f"no SSE response among the {len(interactions)} interactions of this cassette", src.name)
+        raise CaptureError(f"no SSE response among the {len(sequence(interactions))} interactions of this cassette", src.name)
     return responses
