@@ -53,6 +53,7 @@ from sseparse.accumulators import (
     TextDelta,
     ToolCallArgumentsDelta,
     ToolCallStarted,
+    format_traits,
     make_accumulator,
 )
 
@@ -92,12 +93,6 @@ __all__ = ["AsyncStream", "Stream"]
 T = TypeVar("T")
 G = TypeVar("G")
 
-
-# Events that carry nothing for the caller and are skipped (the accumulator still sees them).
-_SKIP_EVENTS: dict[str, frozenset[str]] = {"anthropic-messages": frozenset({"ping"})}
-# Formats without a terminal marker: their accumulator may call the stream complete early (Gemini:
-# every candidate has a finishReason) but the server may still send more, so read to the end.
-_READ_TO_EOF = frozenset({"gemini"})
 
 # -- what the other layers provide (accumulators, models) --------------------------------------------
 
@@ -234,8 +229,11 @@ class _Core:
         self.deferred: list[ServerSentEvent] | None = None  # format=None: handed out, not yet accumulated
         self.finished = False
         self.acc_closed = False
-        self.skip = _SKIP_EVENTS.get(fmt or "", frozenset())
-        self.read_to_eof = fmt in _READ_TO_EOF
+        # What the format declares: ``skip_events`` carry nothing for the caller (not yielded; the
+        # accumulator still sees them); ``read_to_eof``: no terminal marker, read to the end.
+        traits = format_traits(fmt) if fmt is not None else None
+        self.skip = traits.skip_events if traits is not None else frozenset()
+        self.read_to_eof = traits is not None and traits.read_to_eof
         self.stopped = False
         self.error: BaseException | None = None
         self.oversize: EventTooLargeError | None = None

@@ -51,8 +51,10 @@ def test_models_import_pydantic_lazily_and_parse_finals() -> None:
     chunk_model = models.chunk_model("openai-chat")
     parsed = chunk_model.model_validate({"id": "x", "choices": [], "obfuscation": "kept", "x_groq": {"id": "r"}})
     assert parsed.model_extra == {"obfuscation": "kept", "x_groq": {"id": "r"}}  # lenient: extras kept
-    with pytest.raises(ValueError, match="no final model"):
-        models.final_model("cohere-v2")
+    with pytest.raises(ValueError, match="no final model for format 'vercel-ui'"):
+        models.final_model("vercel-ui")
+    cohere = models.parse_final(sseparse.accumulate(b'event: message-end\ndata: {"type": "message-end", "delta": {}}\n\n'))
+    assert isinstance(cohere, models.cohere.ChatResponse)  # the format's own declaration: final_model
     with pytest.raises(ValueError, match="no format"):
         models.parse_final(sseparse.accumulate(b""))
 

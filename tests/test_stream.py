@@ -232,10 +232,10 @@ def test_a_typed_stream_without_pydantic_names_the_extra_and_raw(cls: str) -> No
 
 
 def test_a_format_without_models_never_imports_pydantic() -> None:
-    """A registered format has no models: its stream yields events and pydantic stays unloaded."""
+    """A registered format that declares no chunk model: its stream yields events and pydantic stays unloaded."""
     code = (
         "from sseparse.accumulators import OpenAIChatAccumulator\n"
-        "sseparse.register_format('mine', OpenAIChatAccumulator)\n"
+        "sseparse.register_format('mine', lambda: OpenAIChatAccumulator())\n"
         "items = list(sseparse.Stream([b'data: {\"choices\": []}\\n\\ndata: [DONE]\\n\\n'], 'mine'))\n"
         "print(type(items[0]).__name__, sys.modules.get('pydantic', 'never imported'))"
     )

@@ -135,6 +135,12 @@ class BaseAccumulator:
     """
 
     format: str = ""
+    # What the format declares about its wire (`FormatTraits`; see `FormatAccumulator`).
+    terminal_events: ClassVar[frozenset[str]] = frozenset()
+    skip_events: ClassVar[frozenset[str]] = frozenset()
+    read_to_eof: ClassVar[bool] = False
+    chunk_model: ClassVar[str | None] = None
+    final_model: ClassVar[str | None] = None
     #: Each raw finish reason mapped to a `Stop`; None: the built-in table of the format's name.
     stop_reasons: ClassVar[Mapping[str, Stop] | None] = None
 

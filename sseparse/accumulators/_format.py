@@ -5,8 +5,9 @@ A format is a class. It declares what the stream machinery needs to know about i
 =================== ===============================================================================
 ``format``          its registered name (``"cohere-v2"``).
 ``terminal_events`` the event kinds after which the stream is complete (``{"message-end"}``).
-``skip_events``     event kinds that carry nothing (keep-alive pings): not handled, not yielded by
-                    `sseparse.Stream`, counted in ``details["skipped_events"]``.
+``skip_events``     event kinds that carry nothing (keep-alive pings): not handled, counted in
+                    ``details["skipped_events"]``; `sseparse.Stream` does not yield an event whose
+                    SSE ``event`` field names one (it does not parse JSON to find a ``type``).
 ``read_to_eof``     True when the format has no terminal marker and the server may send more after
                     the accumulator calls the stream complete (Gemini): `Stream` reads to the end.
 ``chunk_model``     ``"package.module:Class"``, the pydantic model of one event, so that
@@ -26,17 +27,14 @@ skipped and terminal events, events after the end, ``close()``, a ``result()`` t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from sseparse.accumulators._base import BaseAccumulator
 from sseparse.accumulators._payloads import error_from_payload, is_error_payload
 from sseparse.accumulators._results import AccumulatedResult, Choice, StreamErrorInfo
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from sseparse._events import ServerSentEvent
-    from sseparse.accumulators._normalize import Stop
     from sseparse.accumulators._results import ToolCall
     from sseparse.accumulators._updates import Update
 
@@ -56,13 +54,8 @@ class FormatAccumulator(BaseAccumulator):
     (the built-in Cohere v2 format is written against this class only).
     """
 
-    format: str = ""
-    terminal_events: ClassVar[frozenset[str]] = frozenset()
-    skip_events: ClassVar[frozenset[str]] = frozenset()
-    read_to_eof: ClassVar[bool] = False
-    chunk_model: ClassVar[str | None] = None
-    final_model: ClassVar[str | None] = None
-    stop_reasons: ClassVar[Mapping[str, Stop] | None] = None
+    # The declarations (terminal_events, skip_events, read_to_eof, chunk_model, final_model,
+    # stop_reasons) are class attributes of `BaseAccumulator`, shared with the built-in formats.
 
     def __init__(self) -> None:
         super().__init__()

@@ -72,6 +72,10 @@ class AnthropicAccumulator(BaseAccumulator):
     """Accumulates Messages streams; `result` gives the ``message`` object as ``final``."""
 
     format = "anthropic-messages"
+    terminal_events = frozenset({"message_stop"})
+    skip_events = frozenset({"ping"})  # counted in details["pings"]; Stream does not yield them
+    chunk_model = "sseparse.models.anthropic:MessageStreamEvent"
+    final_model = "sseparse.models.anthropic:Message"
 
     def __init__(self) -> None:
         super().__init__()

@@ -85,6 +85,11 @@ class GeminiAccumulator(BaseAccumulator):
     """Accumulates ``GenerateContentResponse`` chunks; `result` gives one merged response as ``final``."""
 
     format = "gemini"
+    # No terminal marker: the result is complete once every candidate has a finishReason, but the
+    # server may still send more (usage), so a Stream reads to the end.
+    read_to_eof = True
+    chunk_model = "sseparse.models.gemini:GenerateContentResponse"
+    final_model = "sseparse.models.gemini:GenerateContentResponse"
 
     def __init__(self) -> None:
         super().__init__()

@@ -105,6 +105,8 @@ class OpenAIChatAccumulator(BaseAccumulator):
     """Accumulates ``chat.completion.chunk`` streams; `result` gives a ``chat.completion`` as ``final``."""
 
     format = "openai-chat"
+    chunk_model = "sseparse.models.openai_chat:ChatCompletionChunk"
+    final_model = "sseparse.models.openai_chat:ChatCompletion"
 
     def __init__(self) -> None:
         super().__init__()

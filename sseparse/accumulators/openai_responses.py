@@ -156,6 +156,9 @@ class OpenAIResponsesAccumulator(BaseAccumulator):
     """Accumulates Responses streams; `result` gives the ``response`` object as ``final``."""
 
     format = "openai-responses"
+    terminal_events = frozenset({"response.completed", "response.incomplete"})
+    chunk_model = "sseparse.models.openai_responses:ResponseStreamEvent"
+    final_model = "sseparse.models.openai_responses:Response"
 
     def __init__(self) -> None:
         super().__init__()

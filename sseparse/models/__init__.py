@@ -4,6 +4,10 @@ The models need pydantic; ``import sseparse`` never imports it. Every model is l
 fields are allowed and kept. `chunk_model` / `final_model` map a format name to its models and
 `parse_final` turns an `AccumulatedResult` into the typed final object.
 
+Which model goes with a format is the format's own declaration (``chunk_model`` / ``final_model``
+on its accumulator class, ``"module:Class"``; see `sseparse.FormatAccumulator`), so a format plugin
+gets typed chunks from `sseparse.Stream` the way the built-in formats do.
+
 Loading is lazy and per format: ``import sseparse.models`` imports nothing else (so asking whether
 a format has models never imports pydantic); a format's module (``sseparse.models.openai_chat`` ...)
 is imported when first asked for, and each model builds its validator on first use
@@ -20,19 +24,22 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from sseparse.accumulators import AccumulatedResult
-    from sseparse.models import anthropic, gemini, openai_chat, openai_responses
+    from sseparse.models import anthropic, cohere, gemini, openai_chat, openai_responses
     from sseparse.models._base import Model
 
-__all__ = ["Model", "anthropic", "chunk_model", "final_model", "gemini", "openai_chat", "openai_responses", "parse_final"]
+__all__ = [
+    "Model",
+    "anthropic",
+    "chunk_model",
+    "cohere",
+    "final_model",
+    "gemini",
+    "openai_chat",
+    "openai_responses",
+    "parse_final",
+]
 
-# format -> (module, chunk model, final model): the one place that says which model goes with a format.
-_MODELS: dict[str, tuple[str, str, str]] = {
-    "openai-chat": ("openai_chat", "ChatCompletionChunk", "ChatCompletion"),
-    "openai-responses": ("openai_responses", "ResponseStreamEvent", "Response"),
-    "anthropic-messages": ("anthropic", "MessageStreamEvent", "Message"),
-    "gemini": ("gemini", "GenerateContentResponse", "GenerateContentResponse"),
-}
-_SUBMODULES = frozenset(module for module, _, _ in _MODELS.values())
+_SUBMODULES = frozenset({"anthropic", "cohere", "gemini", "openai_chat", "openai_responses"})
 
 
 def __getattr__(name: str) -> ModuleType | type[Model]:
@@ -45,27 +52,42 @@ def __getattr__(name: str) -> ModuleType | type[Model]:
     raise AttributeError(msg)
 
 
+def _path(format: str, kind: str) -> str | None:  # noqa: A002
+    """Return the ``"module:Class"`` a format declares for its ``kind`` model, or None."""
+    from sseparse.accumulators import format_traits  # noqa: PLC0415 - the registry, no pydantic
+
+    try:
+        traits = format_traits(format)
+    except ValueError:
+        return None
+    return traits.chunk_model if kind == "chunk" else traits.final_model
+
+
 def has_models(format: str) -> bool:  # noqa: A002
-    """Return True when ``format`` has models here (without importing pydantic)."""
-    return format in _MODELS
+    """Return True when ``format`` declares a chunk model (without importing pydantic)."""
+    return _path(format, "chunk") is not None
 
 
 def chunk_model(format: str) -> type[Model]:  # noqa: A002
     """Return the model of one streamed chunk/event of ``format``."""
-    return _model(1, "chunk", format)
+    return _model("chunk", format)
 
 
 def final_model(format: str) -> type[Model]:  # noqa: A002
     """Return the model of the final object of ``format``."""
-    return _model(2, "final", format)
+    return _model("final", format)
 
 
-def _model(which: int, kind: str, format: str) -> type[Model]:  # noqa: A002
-    entry = _MODELS.get(format)
-    if entry is None:
-        msg = f"no {kind} model for format {format!r}; known: {', '.join(_MODELS)}"
+def _model(kind: str, format: str) -> type[Model]:  # noqa: A002
+    path = _path(format, kind)
+    if path is None:
+        from sseparse.accumulators import formats  # noqa: PLC0415
+
+        known = [name for name in formats() if _path(name, kind) is not None]
+        msg = f"no {kind} model for format {format!r}; known: {', '.join(known)}"
         raise ValueError(msg)
-    model: type[Model] = getattr(importlib.import_module(f"{__name__}.{entry[0]}"), entry[which])
+    module, _, name = path.partition(":")
+    model: type[Model] = getattr(importlib.import_module(module), name)
     return model
 
 
