@@ -19,6 +19,7 @@ from script_loader import load_file
 import sseparse
 from sseparse._decoder import MAX_RETRY
 from sseparse._reconnect import MAX_WAIT
+from sseparse.accumulators import make_accumulator
 from sseparse.sdk import SDKDecoder
 
 CHUNK_DONE = b'data: {"choices":[]}\n\n'  # an OpenAI chunk without [DONE]: the stream is truncated, so it reconnects
@@ -353,6 +354,37 @@ def test_issue_6_filter_results_beyond_the_limit_end_the_stream_but_keep_the_tex
     body = HELLO + b"data: " + json.dumps({"choices": [{"index": 0, "content_filter_results": nested}]}).encode() + b"\n\n"
     result = sseparse.accumulate(body)
     assert (result.end, result.text) == ("error", "hello")
+
+
+SALVAGE_STREAMS = {
+    "openai-chat": HELLO,
+    "gemini": _gemini([{"text": "hel"}]) + _gemini([{"text": "lo"}]),
+    "anthropic-messages": b"".join(
+        b"data: " + json.dumps(payload).encode() + b"\n\n"
+        for payload in [
+            {"type": "message_start", "message": {"id": "m", "type": "message", "role": "assistant", "content": []}},
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "hello"}},
+        ]
+    ),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(SALVAGE_STREAMS))
+def test_issue_6_a_snapshot_that_fails_keeps_the_text(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When building the full snapshot fails (a bug, a part of unexpected shape), the text is still there."""
+    accumulator = make_accumulator(fmt)
+    for event in sseparse.parse(SALVAGE_STREAMS[fmt]):
+        accumulator.feed(event)
+
+    def broken() -> Any:
+        raise RuntimeError("one part could not be built")
+
+    monkeypatch.setattr(accumulator, "_result", broken)
+    result = accumulator.result()
+    assert (result.end, result.text) == ("error", "hello")
+    assert result.error is not None
+    assert "one part could not be built" in result.error.message
 
 
 # -- 7. Stream and accumulate agree on a foreign [DONE] ------------------------------------------------------

@@ -183,6 +183,8 @@ def hostile_streams(draw: st.DrawFn, fmt: str) -> bytes:
 def _check_result(result: sseparse.AccumulatedResult) -> None:
     """A result is usable: an end, text that encodes as UTF-8, and every part readable."""
     assert result.end in ("complete", "error", "truncated")
+    if result.error is not None:  # the handlers' and the snapshot's last lines of defence are never needed
+        assert not result.error.message.startswith(("could not build the result", "could not interpret an event")), result.error
     result.text.encode()
     result.reasoning.encode()
     for call in result.tool_calls:

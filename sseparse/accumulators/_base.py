@@ -43,7 +43,7 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from sseparse._events import ServerSentEvent
     from sseparse.accumulators._normalize import Stop
@@ -232,7 +232,30 @@ class BaseAccumulator:
             return normalize(result, reasons, self.tokens(result.usage))
         except Exception as exc:  # noqa: BLE001 - Rule 1, last line of defence: a snapshot never raises
             error = StreamErrorInfo(f"could not build the result ({type(exc).__name__}: {exc})", type="unexpected_payload")
-            return AccumulatedResult(format=self.format, end=End.ERROR, error=error, merge_notes=list(self._notes))
+            return AccumulatedResult(
+                format=self.format, end=End.ERROR, error=error, merge_notes=list(self._notes), **self._salvaged()
+            )
+
+    def _salvage(self) -> dict[str, Callable[[], Any]]:
+        """Return builders of the result's main parts, for when `_result` failed (subclasses).
+
+        Keys are `AccumulatedResult` fields (``text``, ``reasoning``, ``usage`` ...). Each builder is
+        called on its own, so a failure while building one part never discards the others.
+        """
+        return {}
+
+    def _salvaged(self) -> dict[str, Any]:
+        parts: dict[str, Any] = {}
+        try:
+            builders = self._salvage()
+        except Exception:  # noqa: BLE001 - salvage is best effort
+            return parts
+        for name, build in builders.items():
+            try:
+                parts[name] = build()
+            except Exception:  # noqa: BLE001, S112 - this part is lost, the others are kept
+                continue
+        return parts
 
     def tokens(self, usage: object) -> Tokens:
         """Return the `Tokens` of the format's ``usage`` (a format with its own usage shape overrides this)."""

@@ -300,6 +300,14 @@ class AnthropicAccumulator(BaseAccumulator):
                 final["input"] = _partial_input(block.text.value(), final.get("input"))
         return final
 
+    def _salvage(self) -> dict[str, Callable[[], Any]]:
+        """Return builders of the text, the thinking and the usage, for when the full snapshot fails."""
+
+        def joined(kind: str) -> str:
+            return "".join(self._blocks[i].text.value() for i in sorted(self._blocks) if self._blocks[i].type == kind)
+
+        return {"text": lambda: joined("text"), "reasoning": lambda: joined("thinking"), "usage": lambda: self._usage}
+
     def _result(self) -> AccumulatedResult:
         """Return the ``message`` so far."""
         blocks = [self._blocks[index] for index in sorted(self._blocks)]

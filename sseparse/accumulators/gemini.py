@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sseparse.accumulators._base import BaseAccumulator
 from sseparse.accumulators._results import (
@@ -37,6 +37,9 @@ from sseparse.accumulators._updates import (
     Update,
     UsageUpdate,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = ["GeminiAccumulator"]
 
@@ -259,6 +262,16 @@ class GeminiAccumulator(BaseAccumulator):
         _finish_call(state, call, out)
 
     # -- snapshot -----------------------------------------------------------------------------------
+
+    def _salvage(self) -> dict[str, Callable[[], Any]]:
+        """Candidate 0's text and thoughts and the usage, for when the full snapshot fails."""
+        state = self._candidates.get(0)
+
+        def joined(*, thought: bool) -> str:
+            parts = state.parts if state is not None else []
+            return "".join(item.value() for kind, _, item, is_thought in parts if kind == "text" and is_thought == thought)
+
+        return {"text": lambda: joined(thought=False), "reasoning": lambda: joined(thought=True), "usage": lambda: self._usage}
 
     def _result(self) -> AccumulatedResult:
         """One ``GenerateContentResponse`` with the candidates merged."""

@@ -413,6 +413,13 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
     # -- snapshot -----------------------------------------------------------------------------------
 
+    def _salvage(self) -> dict[str, Callable[[], Any]]:
+        """Choice 0's text and reasoning and the usage, for when the full snapshot fails."""
+        state = self._choices.get(0)
+        if state is None:
+            return {"usage": lambda: self._usage}
+        return {"text": state.content.value, "reasoning": state.reasoning.value, "usage": lambda: self._usage}
+
     def _result(self) -> AccumulatedResult:
         """Return the ``chat.completion`` so far, with one `Choice` per choice index."""
         choices: list[Choice] = []
