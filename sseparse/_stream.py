@@ -56,6 +56,7 @@ from sseparse.accumulators import (
     format_traits,
     make_accumulator,
 )
+from sseparse.accumulators._tags import tag_names
 
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable, Generator, Iterable, Iterator
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
 
     from sseparse._typing import Buffer
     from sseparse.accumulators import AccumulatedResult, Accumulator, Update
+    from sseparse.accumulators._tags import ReasoningTagsOption
     from sseparse.models.anthropic import MessageStreamEvent
     from sseparse.models.gemini import GenerateContentResponse
     from sseparse.models.openai_chat import ChatCompletionChunk
@@ -82,6 +84,7 @@ if TYPE_CHECKING:
         max_event_size: int | None
         idle_timeout: float | None
         clock: Callable[[], float] | None
+        reasoning_tags: ReasoningTagsOption
         _reconnect: ReconnectPolicy | None
 
     class _AsyncStreamOptions(_StreamOptions, total=False):
@@ -97,9 +100,9 @@ G = TypeVar("G")
 # -- what the other layers provide (accumulators, models) --------------------------------------------
 
 
-def _new_accumulator(fmt: str | None) -> Accumulator:
+def _new_accumulator(fmt: str | None, reasoning_tags: tuple[str, ...] | None = None) -> Accumulator:
     """Return the format's accumulator; without a format, one that detects it (as `sseparse.accumulate` does)."""
-    return make_accumulator(fmt)
+    return make_accumulator(fmt, reasoning_tags=reasoning_tags)
 
 
 # The updates that count as the first token for `Timings.first_delta`.
@@ -194,6 +197,7 @@ class _Core:
         "quiet",
         "raw",
         "read_to_eof",
+        "reasoning_tags",
         "replay",
         "reset_pending",
         "skip",
@@ -201,7 +205,7 @@ class _Core:
         "text_sent",
     )
 
-    def __init__(
+    def __init__(  # noqa: PLR0913
         self,
         fmt: str | None,
         *,
@@ -209,6 +213,7 @@ class _Core:
         allow_truncated: bool,
         decoder_options: dict[str, Any],
         clock: Callable[[], float] | None,
+        reasoning_tags: ReasoningTagsOption = None,
     ) -> None:
         if raw and fmt is None:
             msg = "raw=True needs a format: without one, the stream yields ServerSentEvent objects"
@@ -224,7 +229,8 @@ class _Core:
         self.convert: Callable[[ServerSentEvent], Any] = _event_converter
         if fmt is not None:
             self.convert = _raw_converter if raw else _typed_converter(fmt)
-        self.acc: Accumulator = _new_accumulator(fmt)
+        self.reasoning_tags = tag_names(reasoning_tags)
+        self.acc: Accumulator = _new_accumulator(fmt, self.reasoning_tags)
         self.quiet = _quiet_feed(self.acc)
         self.deferred: list[ServerSentEvent] | None = None  # format=None: handed out, not yet accumulated
         self.finished = False
@@ -547,7 +553,7 @@ class _Core:
         retry = self.decoder.retry
         self.decoder = SSEDecoder(**self.decoder_options)
         self.decoder.retry = retry
-        self.acc = _new_accumulator(self.format)
+        self.acc = _new_accumulator(self.format, self.reasoning_tags)
         self.quiet = _quiet_feed(self.acc)
         self.deferred = None
         self.acc_closed = False
@@ -685,6 +691,7 @@ class _StreamBase(Generic[T, G]):
         max_event_size: int | None = None,
         idle_timeout: float | None = None,
         clock: Callable[[], float] | None = time.perf_counter,
+        reasoning_tags: ReasoningTagsOption = None,
         _reconnect: ReconnectPolicy | None = None,
     ) -> None:
         if idle_timeout is not None and not idle_timeout > 0:
@@ -693,7 +700,9 @@ class _StreamBase(Generic[T, G]):
         options: dict[str, Any] = {"last_event_id": last_event_id}
         if max_event_size is not None:
             options["max_event_size"] = max_event_size
-        self._core = _Core(format, raw=raw, allow_truncated=allow_truncated, decoder_options=options, clock=clock)
+        self._core = _Core(
+            format, raw=raw, allow_truncated=allow_truncated, decoder_options=options, clock=clock, reasoning_tags=reasoning_tags
+        )
         self._source = source
         self._iterator: Any = None  # the chunk iterator taken from the current source
         self._reconnect = _reconnect
@@ -859,6 +868,8 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
     ``last_event_id``, ``max_event_size``  passed to the `SSEDecoder`.
     ``idle_timeout``  seconds without bytes before `StreamTimeoutError`; needs a response object,
                   which a watchdog thread closes to wake the blocked read.
+    ``reasoning_tags``  tag names (``("think", "reasoning")``, or True for those) whose text in the
+                  answer goes to reasoning, in the updates and the result (see `sseparse.accumulate`).
 
     The stream stops at the format's terminal marker (an exact ``[DONE]``, ``message_stop``,
     ``response.completed`` ...) and closes the source right away. Use it as a context manager, or call

@@ -9,11 +9,14 @@ inline reasoning tags. Each stream is also fed one byte at a time, which must gi
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from llm_corpus import choice, chunk, sse, tc
 
 import sseparse
@@ -578,3 +581,129 @@ def test_anthropic_message_delta_context_management_replaces() -> None:
         },
     )
     assert _both(body).final["context_management"] == applied
+
+
+# -- inline reasoning tags ----------------------------------------------------------------------------------------
+
+
+def _reference_split(text: str, names: tuple[str, ...]) -> tuple[str, str]:
+    """An independent whole-text reading of the tag rule (regex search), to check the streaming splitter against."""
+    opening = re.compile("|".join(re.escape(f"<{name}>") for name in names))
+    answer: list[str] = []
+    reasoning: list[str] = []
+    position, closing = 0, None
+    while True:
+        if closing is None:
+            match = opening.search(text, position)
+            if match is None:
+                answer.append(text[position:])
+                break
+            answer.append(text[position : match.start()])
+            closing, position = "</" + match.group()[1:], match.end()
+        else:
+            at = text.find(closing, position)
+            if at < 0:
+                reasoning.append(text[position:])
+                break
+            reasoning.append(text[position:at])
+            position, closing = at + len(closing), None
+    return "".join(answer), "".join(reasoning)
+
+
+def _chat_text_stream(pieces: list[str]) -> bytes:
+    chunks = [chunk(choice({"role": "assistant", "content": ""}))]
+    chunks += [chunk(choice({"content": piece})) for piece in pieces]
+    return sse([*chunks, chunk(choice({}, finish="stop"))], done=True)
+
+
+def test_reasoning_tags_move_inline_thinking_to_reasoning() -> None:
+    """``<think>`` and ``<reasoning>`` text goes to reasoning, tags split across chunks; final keeps the content as sent."""
+    pieces = ["<th", "ink>Let me ", "think.</thi", "nk>The answer", " is <", "reasoning>sure</reasoning>", "4."]
+    body = _chat_text_stream(pieces)
+    result = _both(body, reasoning_tags=("think", "reasoning"))
+    assert (result.text, result.reasoning) == ("The answer is 4.", "Let me think.sure")
+    assert (result.choices[0].text, result.choices[0].content, result.choices[0].reasoning) == (
+        "The answer is 4.",
+        "The answer is 4.",
+        "Let me think.sure",
+    )
+    assert result.final["choices"][0]["message"]["content"] == "".join(pieces)
+    updates = _updates(body, reasoning_tags=True)
+    assert "".join(u.text for u in updates if isinstance(u, sseparse.TextDelta)) == "The answer is 4."
+    assert "".join(u.text for u in updates if isinstance(u, sseparse.ReasoningDelta)) == "Let me think.sure"
+    assert not any("<" in u.text for u in updates if isinstance(u, (sseparse.TextDelta, sseparse.ReasoningDelta)))
+
+
+def test_reasoning_tags_are_off_by_default() -> None:
+    """Without the option, tags are answer text, as the server sent them."""
+    result = sseparse.accumulate(_chat_text_stream(["<think>hm</think>", "Hi"]))
+    assert (result.text, result.reasoning) == ("<think>hm</think>Hi", "")
+
+
+def test_reasoning_tags_unclosed_tag_and_held_back_fragment() -> None:
+    """A cut inside ``<think>`` leaves the rest as reasoning; a held-back ``<thi`` at the end is flushed as text."""
+    cut = sseparse.accumulate(sse([chunk(choice({"content": "<think>still thinking"}))]), reasoning_tags=True)
+    assert (cut.end, cut.text, cut.reasoning) == ("truncated", "", "still thinking")
+    body = _chat_text_stream(["Hello <thi"])
+    updates = _updates(body, reasoning_tags=True)
+    assert "".join(u.text for u in updates if isinstance(u, sseparse.TextDelta)) == "Hello <thi"
+    assert sseparse.accumulate(body, reasoning_tags=True).text == "Hello <thi"
+
+
+def test_reasoning_tags_work_for_every_format() -> None:
+    """The option wraps any accumulator: an Anthropic text block with inline tags is split the same way."""
+    body = _anthropic(
+        *_block(
+            0,
+            {"type": "text", "text": ""},
+            {"type": "text_delta", "text": "<think>x</think>"},
+            {"type": "text_delta", "text": "y"},
+        )
+    )
+    result = _both(body, reasoning_tags=["think"])
+    assert (result.text, result.reasoning, result.format) == ("y", "x", "anthropic-messages")
+    accumulator = sseparse.make_accumulator("anthropic-messages", reasoning_tags="think")
+    assert accumulator.format == "anthropic-messages"
+
+
+@pytest.mark.parametrize("bad", ["", "<think>", ["think", 3], [], 5])
+def test_reasoning_tags_bad_option_raises(bad: Any) -> None:
+    """Anything but tag names is API misuse: a clear ValueError naming the option."""
+    with pytest.raises(ValueError, match="reasoning_tags"):
+        sseparse.make_accumulator(reasoning_tags=bad)
+    with pytest.raises(ValueError, match="reasoning_tags"):
+        sseparse.accumulate(b"", reasoning_tags=bad)
+
+
+def test_stream_passes_reasoning_tags_through() -> None:
+    """``Stream(..., reasoning_tags=...)``: its result and updates have the tagged text as reasoning."""
+    body = _chat_text_stream(["<think>plan</think>", "Done"])
+    with sseparse.Stream([body], "openai-chat", reasoning_tags=True) as stream:
+        updates = list(stream.updates())
+        result = stream.result()
+    assert (result.text, result.reasoning) == ("Done", "plan")
+    assert [u.text for u in updates if isinstance(u, sseparse.ReasoningDelta)] == ["plan"]
+
+
+_TAG_TEXT = st.lists(
+    st.sampled_from(
+        ["<think>", "</think>", "<reasoning>", "</reasoning>", "<", "</", "<thi", "a", "b c", ">", "<th</think>", "é🙂"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TAG_TEXT, data=st.data())
+def test_reasoning_tags_independent_of_split_points(text: str, data: st.DataObject) -> None:
+    """Whatever the split points of the content (tags cut anywhere), updates and result match the whole-text rule."""
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=8)))
+    pieces = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    names = ("think", "reasoning")
+    answer, reasoning = _reference_split(text, names)
+    body = _chat_text_stream(pieces)
+    result = sseparse.accumulate(body, reasoning_tags=names)
+    assert (result.text, result.reasoning) == (answer, reasoning)
+    updates = _updates(body, reasoning_tags=names)
+    assert "".join(u.text for u in updates if isinstance(u, sseparse.TextDelta)) == answer
+    assert "".join(u.text for u in updates if isinstance(u, sseparse.ReasoningDelta)) == reasoning

@@ -33,6 +33,7 @@ from sseparse.accumulators._results import (
     StreamErrorInfo,
     _short,
 )
+from sseparse.accumulators._tags import ReasoningTags, apply_tags, tag_names
 from sseparse.accumulators._updates import (
     ErrorUpdate,
     Update,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
 
     from sseparse._typing import Buffer
+    from sseparse.accumulators._tags import ReasoningTagsOption
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -173,11 +175,15 @@ def formats() -> tuple[str, ...]:
     return tuple(_FACTORIES)
 
 
-def make_accumulator(format: str | None = None) -> Accumulator:  # noqa: A002
-    """Return a fresh accumulator for ``format``, or an `AutoAccumulator` that detects it when None."""
-    if format is None:
-        return AutoAccumulator()
-    return _factory(format)()
+def make_accumulator(format: str | None = None, *, reasoning_tags: ReasoningTagsOption = None) -> Accumulator:  # noqa: A002
+    """Return a fresh accumulator for ``format``, or an `AutoAccumulator` that detects it when None.
+
+    ``reasoning_tags``: tag names (``("think", "reasoning")``, or True for those two) whose text in
+    the answer is moved to reasoning, in the updates and the results (see the accumulators docs).
+    """
+    names = tag_names(reasoning_tags)
+    accumulator: Accumulator = AutoAccumulator() if format is None else _factory(format)()
+    return accumulator if names is None else ReasoningTags(accumulator, names)
 
 
 def _factory(name: str) -> Callable[[], Accumulator]:
@@ -389,6 +395,8 @@ def _chain(first: Buffer, rest: Iterator[Buffer]) -> Iterator[Buffer]:
 def accumulate(
     source: Buffer | Iterable[Buffer] | Iterable[ServerSentEvent] | str,
     format: str | None = None,  # noqa: A002 - the contract names it format
+    *,
+    reasoning_tags: ReasoningTagsOption = None,
 ) -> AccumulatedResult:
     """Rebuild the final message of an LLM stream.
 
@@ -398,8 +406,10 @@ def accumulate(
     the first events.
 
     Never raises on stream content: empty or cut input gives ``end="truncated"``, data that is not JSON
-    or not a known format ``end="error"`` with ``error`` saying why.
+    or not a known format ``end="error"`` with ``error`` saying why. ``reasoning_tags``: tag names
+    (``("think", "reasoning")``, or True for those two) whose text in the answer moves to reasoning.
     """
+    names = tag_names(reasoning_tags)
     accumulator = make_accumulator(format)
     auto = accumulator if isinstance(accumulator, AutoAccumulator) else None
     feed = None if auto is not None else _quiet_feed(accumulator)
@@ -418,7 +428,8 @@ def accumulate(
         for event in events:
             feed(event, None)
     accumulator.close()
-    return accumulator.result()
+    result = accumulator.result()
+    return result if names is None else apply_tags(result, names)
 
 
 def _quiet_feed(accumulator: Accumulator) -> Callable[[ServerSentEvent, None], object]:
