@@ -30,6 +30,7 @@ from examples.make_captures import (
     vcr_cassette,
     vcr_interaction,
 )
+from sseparse import accumulate, cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAT = openai_chat_body()
@@ -516,3 +517,132 @@ def test_text_choice_that_is_missing_exits_2_and_a_bad_one_is_a_usage_error(tmp_
         result = run("text", "--choice", bad, path)
         assert result.returncode == 2
         assert "--choice" in result.stderr
+
+
+# -- unknown formats and the conventions of check (issues 13 and 19) ----------------------------------------
+
+
+def main_in_process(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
+    """Run the command line in this process (faster than a subprocess) and return code, stdout, stderr."""
+    code = cli.main([str(arg) for arg in args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"data: hello\n\ndata: world\n\n", b'data: {"type":"text-delta","delta":"hi"}\n\ndata: {"type":"finish"}\n\n'],
+    ids=["plain-text", "unknown-json"],
+)
+def test_an_unknown_format_is_not_complete(tmp_path: Path, body: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+    """``result`` agrees with `accumulate`: end "error" with its unknown-format / invalid-json error, exit 1."""
+    path = tmp_path / "unknown.sse"
+    path.write_bytes(body)
+    expected = accumulate(body)
+    code, out, err = main_in_process(capsys, "result", path)
+    record = json.loads(out)
+    assert (code, record["format"], record["end"]) == (1, None, "error")
+    assert expected.error is not None
+    assert record["error"]["type"] == expected.error.type
+    assert err.startswith(f"sseparse: {path}: error: not an LLM stream format sseparse knows")
+    code, out, _ = main_in_process(capsys, "check", path)
+    assert code == 1
+    assert f"{path}: error: unknown-format: " in out
+    code, out, err = main_in_process(capsys, "text", path)
+    assert (code, out) == (1, "")
+    code, out, err = main_in_process(capsys, "events", path)  # the SSE framing is fine: events say so
+    assert (code, err) == (0, "")
+    assert len(out.splitlines()) == 2
+
+
+def test_check_ignore_and_exit_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--ignore KIND`` leaves a kind out; ``--exit-zero`` exits 0 on problems but not on unreadable input."""
+    path = tmp_path / "plain.sse"
+    path.write_bytes(b"data: hello\r\ndata: world\n\n")  # an unknown format and mixed line endings
+    code, out, _ = main_in_process(capsys, "check", path)
+    assert code == 1
+    assert {"unknown-format", "mixed-line-endings"} <= {line.split(": ")[2] for line in out.splitlines()}
+    code, out, _ = main_in_process(capsys, "check", "--ignore", "unknown-format", path)
+    assert code == 1
+    assert "unknown-format" not in out
+    code, out, err = main_in_process(capsys, "check", "--ignore", "unknown-format,mixed-line-endings", path)
+    assert (code, out) == (0, "")
+    assert err == "sseparse check: 1 input, 1 response: 1 error; no problems found\n"
+    code, out, _ = main_in_process(capsys, "check", "--ignore", "unknown-format", "--ignore", "mixed-line-endings", path)
+    assert (code, out) == (0, "")
+    code, out, _ = main_in_process(capsys, "check", "--exit-zero", path)
+    assert code == 0
+    assert "unknown-format" in out
+    code, _, err = main_in_process(capsys, "check", "--exit-zero", tmp_path / "missing.sse")
+    assert code == 2
+    code, _, err = main_in_process(capsys, "check", "--ignore", "no-such-kind", path)
+    assert code == 2
+    assert "--ignore takes problem kinds" in err
+
+
+def test_check_says_when_all_is_well(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = main_in_process(capsys, "check", corpus / "chat.sse")
+    assert (code, out) == (0, "")
+    assert err == "sseparse check: 1 input, 1 response: 1 complete; no problems found\n"
+    code, out, err = main_in_process(capsys, "check", "--quiet", corpus / "chat.sse")
+    assert (code, out, err) == (0, "", "")
+
+
+def test_input_format_and_its_old_name(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--input-format`` names the capture container; ``--format`` still works; ``--wire-format`` is the LLM format."""
+    for option in ("--input-format", "--format"):
+        code, out, _ = main_in_process(capsys, "text", option, "curl", corpus / "chat.curl.txt")
+        assert (code, out) == (0, CHAT_TEXT + "\n")
+        code, out, _ = main_in_process(capsys, "check", option, "raw", corpus / "chat.curl.txt")
+        assert code == 1  # the HTTP head read as part of an SSE body: unknown fields
+        assert "warning: unknown-field: unknown field 'HTTP/1.1 200 OK' ignored" in out
+    code, out, _ = main_in_process(capsys, "text", "--wire-format", "openai-chat", corpus / "chat.sse")
+    assert (code, out) == (0, CHAT_TEXT + "\n")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses a pseudo-terminal")
+def test_no_progress_bar_when_stdout_is_the_terminal(corpus: Path) -> None:
+    """Output on the terminal the bar would be drawn on: no bar, so nothing garbles the output."""
+    pytest.importorskip("rich")
+    import pty  # noqa: PLC0415 - POSIX only
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "sseparse", "text", str(corpus)],
+            stdout=follower,
+            stderr=follower,
+            env={**ENV, "TERM": "xterm", "COLUMNS": "80"},
+            timeout=60,
+            check=False,
+        )
+        os.close(follower)
+        drawn = b""
+        while select.select([leader], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"\x1b[" not in drawn
+    assert drawn.decode().replace("\r\n", "\n").count(CHAT_TEXT + "\n") == 4
+
+
+def test_jobs_batches_small_files_together_and_large_ones_alone(tmp_path: Path) -> None:
+    """``--jobs``: files go to the processes in batches of about equal bytes, in input order."""
+    names = []
+    for i, size in enumerate([10] * 40 + [100_000] + [10] * 40):
+        path = tmp_path / f"{i:03d}.sse"
+        path.write_bytes(b"x" * size)
+        names.append(str(path))
+    batches = cli.batches(names, 2)
+    assert [name for batch in batches for name in batch] == names  # every file once, in order
+    assert [names[40]] in batches  # the large one alone
+    assert len(batches) < 10  # the small ones share batches: no task per file
+    assert cli.batches([], 2) == []
+    assert cli.batches([str(tmp_path / "missing.sse")], 4) == [[str(tmp_path / "missing.sse")]]

@@ -1,0 +1,98 @@
+"""``sseparse result DIR --jobs N``: how much faster two processes read a folder of captures than one.
+
+Two folders, built once per run: many small captures (300 of 200 chunks each) and a few large ones
+(4 of 10,000 chunks each). Each is read by ``python -m sseparse result DIR --quiet`` with ``--jobs 1``
+and ``--jobs 2`` (output to /dev/null), and the report prints the speed-up of two jobs over one
+(target: at least 0.85 x N, so 1.7x for two jobs on two cores; issue 18).
+
+The command runs in a subprocess, so this group needs the default wall-clock timer: with
+``--benchmark-timer=time.process_time`` only the spawning would be timed. With ``--benchmark-disable``
+(the default run) each case runs once on 8 small and 2 large captures of a few hundred chunks, and
+checks that both job counts print the same lines (``tests/test_cli.py`` checks the order and the
+messages in detail).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from examples.make_captures import openai_chat_body
+
+ROOT = Path(__file__).resolve().parents[1]
+GROUP = "cli --jobs"
+_EXPECTED: dict[str, list[bytes]] = {}
+SHAPES = {"many small": (300, 200), "few large": (4, 10_000)}  # captures, chunks each
+SMOKE_SHAPES = {"many small": (8, 20), "few large": (2, 200)}
+
+
+def _folder(base: Path, shape: str, captures: int, chunks: int) -> Path:
+    folder = base / shape.replace(" ", "-")
+    folder.mkdir()
+    for i in range(captures):
+        body = openai_chat_body([f"part {j} of capture {i}. " for j in range(chunks)], chat_id=f"chatcmpl-{i}")
+        (folder / f"capture-{i:04d}.sse").write_bytes(body)
+    return folder
+
+
+def _result(folder: Path, jobs: int) -> bytes:
+    proc = subprocess.run(
+        [sys.executable, "-m", "sseparse", "result", "--quiet", "--jobs", str(jobs), str(folder)],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> dict[str, Path]:
+    session = getattr(request.config, "_benchmarksession", None)
+    shapes = SMOKE_SHAPES if session is None or session.disabled else SHAPES
+    base = tmp_path_factory.mktemp("cli-jobs")
+    return {shape: _folder(base, shape, *sizes) for shape, sizes in shapes.items()}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_result_jobs(benchmark: Any, folders: dict[str, Path], shape: str, jobs: int) -> None:
+    """Time ``sseparse result DIR --jobs N`` on one folder."""
+    benchmark.group = GROUP
+    benchmark.extra_info.update(cli_jobs=jobs, shape=shape)
+    folder = folders[shape]
+    out = benchmark.pedantic(_result, (folder, jobs), rounds=1 if benchmark.disabled else 3, warmup_rounds=0)
+    assert out.count(b"\n") == len(list(folder.iterdir()))
+    lines = out.splitlines()
+    assert lines == _EXPECTED.setdefault(shape, lines)  # both job counts print the same records, in the same order
+
+
+def _ratios(benchmarks: list[Any], stat: str) -> list[str]:
+    times = {
+        (b.extra_info["shape"], b.extra_info["cli_jobs"]): getattr(b.stats, stat)
+        for b in benchmarks
+        if b and "cli_jobs" in b.extra_info
+    }
+    return [
+        f"{shape}: --jobs 2 is {times[shape, 1] / times[shape, 2]:.2f}x --jobs 1 (target >= 1.70x on 2 cores)"
+        for shape in SHAPES
+        if (shape, 1) in times and (shape, 2) in times
+    ]
+
+
+def test_zz_report(request: pytest.FixtureRequest) -> None:
+    """After a measuring run: print the speed-up of two jobs over one, per folder shape."""
+    session = getattr(request.config, "_benchmarksession", None)
+    if session is None or session.disabled:
+        pytest.skip("nothing measured (--benchmark-disable)")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    reporter.write_line("")
+    for stat in ("median", "min"):
+        for line in _ratios(session.benchmarks, stat):
+            reporter.write_line(f"sseparse result --jobs ({stat}s): {line}")
