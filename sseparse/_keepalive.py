@@ -27,7 +27,7 @@ from sseparse._encoder import encode
 if TYPE_CHECKING:
     from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Generator, Iterable, Iterator
 
-__all__ = ["keepalive", "keepalive_sync"]
+__all__ = ["keepalive", "keepalive_sync", "running_under_trio"]
 
 T = TypeVar("T")
 
@@ -61,7 +61,7 @@ def keepalive(events: AsyncIterable[T], every: float = 15.0, *, comment: str = "
 
 
 async def _dispatch(iterator: AsyncIterator[T], every: float, ping: bytes) -> AsyncGenerator[T | bytes | str, None]:
-    if _running_under_trio():
+    if running_under_trio():
         runner = _trio_keepalive(iterator, every, ping)
     else:
         runner = _asyncio_keepalive(iterator, every, ping)
@@ -72,7 +72,7 @@ async def _dispatch(iterator: AsyncIterator[T], every: float, ping: bytes) -> As
         await runner.aclose()
 
 
-def _running_under_trio() -> bool:
+def running_under_trio() -> bool:
     """Return True when trio (not asyncio) runs the current task, without importing either."""
     asyncio = sys.modules.get("asyncio")
     if asyncio is not None:

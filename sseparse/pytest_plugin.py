@@ -1,9 +1,16 @@
-"""pytest plugin: the ``sse_conformance`` fixture, loaded through the ``pytest11`` entry point.
+"""pytest plugin: the ``sse_conformance`` and ``sse_replay`` fixtures, loaded through ``pytest11``.
 
 Example::
 
     def test_my_decoder_conforms(sse_conformance):
         sse_conformance(MyDecoder)
+
+    def test_my_app_reports_a_cut_stream(sse_replay):
+        server = sse_replay(body, cut_at=100)   # a started sseparse.testing.ReplayServer
+        ...                                     # point the client under test at server.url
+
+``sse_replay`` makes `sseparse.testing.ReplayServer` objects (same arguments), already started,
+and closes every one of them when the test ends.
 
 The fixture is `sseparse.testing.assert_conforms`: it runs the bundled conformance corpus through
 the decoder and fails the test with the report's summary. Keyword options are those of
@@ -21,11 +28,11 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
-    from sseparse.testing import ConformanceReport
+    from sseparse.testing import ConformanceReport, ReplayServer
 
-__all__ = ["pytest_addoption", "sse_conformance"]
+__all__ = ["pytest_addoption", "sse_conformance", "sse_replay"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -53,3 +60,20 @@ def sse_conformance(request: pytest.FixtureRequest) -> Callable[..., Conformance
         return assert_conforms(make_decoder, **options)
 
     return check
+
+
+@pytest.fixture
+def sse_replay() -> Iterator[Callable[..., ReplayServer]]:
+    """Return a factory of started `sseparse.testing.ReplayServer` objects, all closed after the test."""
+    from sseparse.testing import ReplayServer  # noqa: PLC0415 - only when a test asks for it
+
+    servers: list[ReplayServer] = []
+
+    def replay(body: object, **options: Any) -> ReplayServer:  # noqa: ANN401
+        server = ReplayServer(body, **options)
+        servers.append(server)
+        return server.start()
+
+    yield replay
+    for server in servers:
+        server.close()

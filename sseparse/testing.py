@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from sseparse._lines import interesting_cuts
+from sseparse._replay import ReplayRequest, ReplayServer, ReplayTransports, replay_transport
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -48,9 +49,13 @@ __all__ = [
     "CHUNKINGS",
     "ConformanceReport",
     "Failure",
+    "ReplayRequest",
+    "ReplayServer",
+    "ReplayTransports",
     "assert_conforms",
     "check_decoder",
     "load_corpus",
+    "replay_transport",
 ]
 
 #: The named chunkings `check_decoder` knows, besides the seeded random ones.

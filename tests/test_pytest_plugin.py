@@ -66,3 +66,46 @@ def test_fixture_passes_a_conforming_decoder_and_fails_a_broken_one(tmp_path: Pa
     assert "does not conform to the SSE rules" in result.stdout
     assert "Failing cases by rule:" in result.stdout
     assert "R2 (" in result.stdout
+
+
+REPLAY_TESTS = """
+import threading
+import urllib.request
+
+LIVE = []
+
+
+def test_sse_replay_serves_over_http(sse_replay):
+    server = sse_replay(b"data: hi\\n\\n", cut_at=6)
+    LIVE.append(server)
+    request = urllib.request.Request(server.url + "/stream", headers={"Last-Event-ID": "9"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.read() == b"data: "
+    assert server.requests[0].last_event_id == "9"
+
+
+def test_the_servers_were_closed_after_the_test():
+    assert LIVE and all(server._server is None for server in LIVE)
+    assert not [t for t in threading.enumerate() if t.name == "sseparse-replay"]
+"""
+
+
+def test_sse_replay_fixture_starts_servers_and_closes_them_after_the_test(tmp_path: Path) -> None:
+    """sse_replay gives a started ReplayServer and closes it when the test ends."""
+    (tmp_path / "test_replay_user.py").write_text(textwrap.dedent(REPLAY_TESTS))
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-W",
+        "error",
+        "-p",
+        "no:sseparse",
+        "-p",
+        "sseparse.pytest_plugin",
+        "-p",
+        "no:cacheprovider",
+    ]
+    result = subprocess.run([*command, "test_replay_user.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert "2 passed" in result.stdout, result.stdout + result.stderr
