@@ -37,7 +37,12 @@ if TYPE_CHECKING:
 
 httpx = pytest.importorskip("httpx")
 
-TIMEOUT = 0.5  # the clients' read timeout: how long a stall takes to be noticed (no assertion on time)
+STALL_TIMEOUT = 1.0  # the clients' read timeout in stall tests: how long a stall takes to be noticed
+SLOW_MACHINE_TIMEOUT = 30.0  # elsewhere: a loaded machine must not look like a stall
+
+
+def timeout_for(fault: str) -> float:
+    return STALL_TIMEOUT if fault == "stall" else SLOW_MACHINE_TIMEOUT
 
 
 def chat_chunk(text: str) -> bytes:
@@ -324,7 +329,7 @@ def test_httpx_sync_over_the_server(fault: str) -> None:
     with ReplayServer(body, **options) as server:
 
         def read() -> list[Any]:
-            with httpx.Client(timeout=TIMEOUT) as client, client.stream("GET", server.url) as response:
+            with httpx.Client(timeout=timeout_for(fault)) as client, client.stream("GET", server.url) as response:
                 return list(Stream(response, "openai-chat", raw=True))
 
         _outcome(read, fault)
@@ -337,7 +342,7 @@ def test_httpx_async_over_the_server(fault: str) -> None:
 
         def read() -> list[Any]:
             async def main() -> list[Any]:
-                async with httpx.AsyncClient(timeout=TIMEOUT) as client, client.stream("GET", server.url) as response:
+                async with httpx.AsyncClient(timeout=timeout_for(fault)) as client, client.stream("GET", server.url) as response:
                     return [chunk async for chunk in AsyncStream(response, "openai-chat", raw=True)]
 
             return asyncio.run(main())
@@ -353,7 +358,7 @@ def test_aiohttp_over_the_server(fault: str) -> None:
 
         def read() -> list[Any]:
             async def main() -> list[Any]:
-                timeout = aiohttp.ClientTimeout(sock_read=TIMEOUT)
+                timeout = aiohttp.ClientTimeout(sock_read=timeout_for(fault))
                 async with (
                     aiohttp.ClientSession(timeout=timeout) as session,
                     session.get(server.url) as response,
@@ -374,7 +379,7 @@ def test_requests_over_the_server(fault: str) -> None:
 
         def read() -> list[Any]:
             with (
-                requests.get(server.url, stream=True, timeout=TIMEOUT) as response,
+                requests.get(server.url, stream=True, timeout=timeout_for(fault)) as response,
                 Stream(response, "openai-chat", raw=True) as stream,
             ):
                 return list(stream)
@@ -389,7 +394,7 @@ def test_httpx_sync_through_the_transport(fault: str) -> None:
 
     def read() -> list[Any]:
         with (
-            httpx.Client(transport=replay.transport, timeout=TIMEOUT) as client,
+            httpx.Client(transport=replay.transport, timeout=timeout_for(fault)) as client,
             client.stream("GET", "https://api.invalid/") as response,
         ):
             return list(Stream(response, "openai-chat", raw=True))
@@ -405,7 +410,7 @@ def test_httpx_async_through_the_transport(fault: str) -> None:
     def read() -> list[Any]:
         async def main() -> list[Any]:
             async with (
-                httpx.AsyncClient(transport=async_transport, timeout=TIMEOUT) as client,
+                httpx.AsyncClient(transport=async_transport, timeout=timeout_for(fault)) as client,
                 client.stream("GET", "https://api.invalid/") as response,
             ):
                 return [chunk async for chunk in AsyncStream(response, "openai-chat", raw=True)]
@@ -488,7 +493,7 @@ def test_openai_over_the_server(fault: str) -> None:
     body, options = _options(fault)
     with (
         ReplayServer(body, **options) as server,
-        openai.OpenAI(base_url=server.url, api_key="sk-test", max_retries=0, timeout=TIMEOUT) as client,
+        openai.OpenAI(base_url=server.url, api_key="sk-test", max_retries=0, timeout=timeout_for(fault)) as client,
     ):
         _check_openai(fault, lambda: _openai_text(client))
         assert server.requests[0].path == "/chat/completions"
@@ -499,7 +504,7 @@ def test_openai_over_the_server(fault: str) -> None:
 def test_openai_through_the_transport(fault: str) -> None:
     body, options = _options(fault)
     replay = replay_transport(body, **options)
-    http_client = httpx.Client(transport=replay.transport, timeout=TIMEOUT)
+    http_client = httpx.Client(transport=replay.transport, timeout=timeout_for(fault))
     with openai.OpenAI(api_key="sk-test", max_retries=0, http_client=http_client) as client:
         _check_openai(fault, lambda: _openai_text(client))
 
@@ -510,7 +515,7 @@ def test_async_openai_through_the_transport(fault: str) -> None:
     replay = replay_transport(body, **options)
 
     async def main() -> str:
-        http_client = httpx.AsyncClient(transport=replay.async_transport, timeout=TIMEOUT)
+        http_client = httpx.AsyncClient(transport=replay.async_transport, timeout=timeout_for(fault))
         async with openai.AsyncOpenAI(api_key="sk-test", max_retries=0, http_client=http_client) as client:
             stream = await client.chat.completions.create(model="m", messages=[{"role": "user", "content": "Hi"}], stream=True)
             return "".join([chunk.choices[0].delta.content or "" async for chunk in stream if chunk.choices])
@@ -562,13 +567,13 @@ def _check_anthropic(fault: str, text: Callable[[], str]) -> None:
             text()
 
 
-def _anthropic_http_client(replay: Any) -> Any:
+def _anthropic_http_client(replay: Any, fault: str) -> Any:
     """The http_client the installed anthropic SDK accepts (httpx2.Client in recent versions, else httpx)."""
     base = vars(anthropic._base_client)
     module = base.get("httpx2") or base["httpx"]
     library = module.__name__
     transports = replay_transport(replay["body"], library=library, **replay["options"])
-    return module.Client(transport=transports.transport, timeout=TIMEOUT)
+    return module.Client(transport=transports.transport, timeout=timeout_for(fault))
 
 
 @pytest.mark.parametrize("fault", ANTHROPIC_FAULTS)
@@ -577,7 +582,7 @@ def test_anthropic_over_the_server(fault: str) -> None:
     body = options.pop("body", ANTHROPIC)
     with (
         ReplayServer(body, **options) as server,
-        anthropic.Anthropic(base_url=server.url, api_key="sk-ant", max_retries=0, timeout=TIMEOUT) as client,
+        anthropic.Anthropic(base_url=server.url, api_key="sk-ant", max_retries=0, timeout=timeout_for(fault)) as client,
     ):
         _check_anthropic(fault, lambda: _anthropic_text(client))
         assert server.requests[0].path == "/v1/messages"
@@ -588,7 +593,7 @@ def test_anthropic_over_the_server(fault: str) -> None:
 def test_anthropic_through_the_transport(fault: str) -> None:
     options = dict(ANTHROPIC_FAULTS[fault])
     body = options.pop("body", ANTHROPIC)
-    http_client = _anthropic_http_client({"body": body, "options": options})
+    http_client = _anthropic_http_client({"body": body, "options": options}, fault)
     with anthropic.Anthropic(api_key="sk-ant", max_retries=0, http_client=http_client) as client:
         _check_anthropic(fault, lambda: _anthropic_text(client))
 
@@ -597,9 +602,46 @@ def test_anthropic_through_the_transport(fault: str) -> None:
 def test_sseparse_stream_over_anthropic_faults(fault: str) -> None:
     """The same faults of an Anthropic stream are told apart by sseparse.Stream."""
     options = dict(ANTHROPIC_FAULTS[fault])
-    with ReplayServer(ANTHROPIC, **options) as server, httpx.Client(timeout=TIMEOUT) as client:
+    with ReplayServer(ANTHROPIC, **options) as server, httpx.Client(timeout=timeout_for(fault)) as client:
         with client.stream("POST", server.url + "/v1/messages") as response:
             stream = Stream(response, "anthropic-messages", raw=True)
             with pytest.raises(IncompleteStreamError if fault == "cut" else StreamAPIError) as info:
                 list(stream)
         assert info.value.partial.text.startswith("Hel")
+
+
+# -- sdk.install(strict=True) makes a cut observable inside the SDKs ------------------------------------------
+
+
+@pytest.mark.parametrize("via", ["server", "transport"])
+def test_a_cut_raises_incomplete_stream_error_in_the_openai_sdk_with_strict_install(via: str) -> None:
+    """The SDK alone ends a cut stream quietly (above); installed strictly, it raises with the partial text."""
+    sdk = pytest.importorskip("sseparse.sdk")
+    body, options = _options("cut")
+    with ReplayServer(body, **options) as server:
+        if via == "server":
+            client = openai.OpenAI(base_url=server.url, api_key="sk-test", max_retries=0, timeout=SLOW_MACHINE_TIMEOUT)
+        else:
+            http_client = httpx.Client(transport=replay_transport(body, **options).transport)
+            client = openai.OpenAI(api_key="sk-test", max_retries=0, http_client=http_client)
+        with sdk.install(client, strict=True), pytest.raises(IncompleteStreamError):
+            _openai_text(client)
+        with openai.OpenAI(base_url=server.url, api_key="sk-test", max_retries=0) as quiet:
+            assert _openai_text(quiet) == "Hel"  # the same body without strict: a silently short answer
+
+
+@pytest.mark.parametrize("via", ["server", "transport"])
+def test_a_cut_raises_incomplete_stream_error_in_the_anthropic_sdk_with_strict_install(via: str) -> None:
+    sdk = pytest.importorskip("sseparse.sdk")
+    options = dict(ANTHROPIC_FAULTS["cut"])
+    with ReplayServer(ANTHROPIC, **options) as server:
+        if via == "server":
+            client = anthropic.Anthropic(base_url=server.url, api_key="sk-ant", max_retries=0, timeout=SLOW_MACHINE_TIMEOUT)
+        else:
+            client = anthropic.Anthropic(
+                api_key="sk-ant",
+                max_retries=0,
+                http_client=_anthropic_http_client({"body": ANTHROPIC, "options": options}, "cut"),
+            )
+        with sdk.install(client, strict=True), pytest.raises(IncompleteStreamError):
+            _anthropic_text(client)
