@@ -151,8 +151,9 @@ class ToyDecoder:
             if "int-retry" in self.bugs:
                 with contextlib.suppress(ValueError):
                     self.retry = self.block_retry = int(value)
-            elif value.isascii() and value.isdigit():
-                self.retry = self.block_retry = int(value)
+            elif value.isascii() and value.isdigit() and len(digits := value.lstrip("0")) <= 20 and int(digits or "0") < 2**64:
+                # ASCII digits only; a value above 2**64 - 1 ms is ignored (leading zeros do not count)
+                self.retry = self.block_retry = int(digits or "0")
 
 
 def toy(*bugs: str) -> Callable[..., ToyDecoder]:
