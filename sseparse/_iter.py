@@ -21,16 +21,36 @@ if TYPE_CHECKING:
         def read(self, size: int = ..., /) -> bytes | None: ...
 
 
-__all__ = ["aiter_events", "iter_events", "parse"]
+__all__ = ["aiter_events", "iter_events", "parse", "text_error"]
 
 READ_SIZE = 64 * 1024
+
+
+# One rule for text everywhere (parse, iter_events, aiter_events, accumulate, Stream, AsyncStream):
+# str is refused. SSE is UTF-8 bytes; text was decoded by someone else (with whatever charset they
+# guessed, invalid bytes already replaced or raised) and is often split into lines with the line
+# ends removed, which loses where events end. The decoder needs the bytes to do both right.
+_TEXT_HINT = (
+    "Server-Sent Events are UTF-8 bytes, and text may have been decoded with another charset or split "
+    "into lines without their line ends. Pass the raw bytes: httpx response.iter_bytes() "
+    "(aiter_bytes()), requests response.iter_content(None), aiohttp response.content.iter_any(); "
+    "for text you wrote yourself, text.encode()"
+)
+
+
+def text_error(caller: str, what: str = "str", hint: str = "") -> TypeError:
+    """Return the TypeError for text given where bytes are needed; ``caller`` names the function the user called."""
+    return TypeError(f"{caller} takes bytes, not {what}. {_TEXT_HINT}{hint}")
 
 
 def parse(data: Buffer, **options: Any) -> list[ServerSentEvent]:  # noqa: ANN401
     """Decode a complete stream held in memory: ``feed(data)`` then ``close()``.
 
     Keyword options are those of `SSEDecoder` (``last_event_id``, ``dispatch_incomplete``, ...).
+    ``data`` is bytes (or any bytes-like); a ``str`` is refused with a TypeError (see `text_error`).
     """
+    if isinstance(data, str):
+        raise text_error("parse()")
     decoder = SSEDecoder(**options)
     events = decoder.feed(data)
     events.extend(decoder.close())
@@ -44,8 +64,10 @@ def byte_chunks(source: Iterable[Buffer] | _Readable, caller: str, hint: str = "
     characters or ints. A file is read with ``read1`` when it has one, so pipes and sockets hand on
     bytes as soon as they arrive. ``caller`` and ``hint`` make the error messages name the API used.
     """
-    if isinstance(source, (str, bytes, bytearray, memoryview)):
-        msg = f"{caller} takes an iterable of byte chunks or a binary file, not a single str or bytes object{hint}"
+    if isinstance(source, str):
+        raise text_error(caller, hint=hint)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        msg = f"{caller} takes an iterable of byte chunks or a binary file, not a single bytes object{hint}"
         raise TypeError(msg)
     read = getattr(source, "read1", None) or getattr(source, "read", None)
     if read is None:
@@ -76,16 +98,20 @@ def iter_events(source: Iterable[Buffer] | _Readable, **options: Any) -> Iterato
     first, then `EventTooLargeError` is raised (its ``events`` are those already yielded).
     """
     chunks = byte_chunks(source, "iter_events()", "; use parse() for one bytes object")
-    return _decoded(chunks, SSEDecoder(**options))
+    return _decoded(chunks, SSEDecoder(**options), "iter_events()")
 
 
-def _decoded(chunks: Iterator[Buffer], decoder: SSEDecoder) -> Iterator[ServerSentEvent]:
+def _decoded(chunks: Iterator[Buffer], decoder: SSEDecoder, caller: str) -> Iterator[ServerSentEvent]:
     feed = decoder.feed
     for chunk in chunks:
         try:
             events = feed(chunk)
         except EventTooLargeError as exc:
             yield from exc.events  # nothing completed is lost; then the caller's limit is reported
+            raise
+        except TypeError:
+            if isinstance(chunk, str):
+                raise text_error(caller, "str chunks") from None
             raise
         yield from events
     yield from decoder.close()
@@ -108,6 +134,10 @@ async def aiter_events(source: AsyncIterable[Buffer], **options: Any) -> AsyncIt
         except EventTooLargeError as exc:
             for event in exc.events:
                 yield event
+            raise
+        except TypeError:
+            if isinstance(chunk, str):
+                raise text_error("aiter_events()", "str chunks") from None
             raise
         for event in events:
             yield event

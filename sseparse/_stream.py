@@ -44,7 +44,7 @@ from sseparse._errors import (
     StreamTimeoutError,
 )
 from sseparse._events import ServerSentEvent
-from sseparse._iter import byte_chunks
+from sseparse._iter import byte_chunks, text_error
 from sseparse._json import loads
 from sseparse._timings import Clock, Timings
 from sseparse.accumulators import (
@@ -183,6 +183,7 @@ class _Core:
         "acc_closed",
         "allow_truncated",
         "auto",
+        "caller",
         "clock",
         "convert",
         "decoder",
@@ -192,6 +193,7 @@ class _Core:
         "finished",
         "format",
         "head",
+        "last_line",
         "mode",
         "oversize",
         "quiet",
@@ -214,6 +216,7 @@ class _Core:
         decoder_options: dict[str, Any],
         clock: Callable[[], float] | None,
         reasoning_tags: ReasoningTagsOption = None,
+        caller: str = "Stream",
     ) -> None:
         if raw and fmt is None:
             msg = "raw=True needs a format: without one, the stream yields ServerSentEvent objects"
@@ -251,15 +254,23 @@ class _Core:
         # the first bytes, kept until the first event: a body that is a JSON error document instead
         # of a stream becomes StreamAPIError at its end, not a truncation
         self.head: bytearray | None = bytearray()
+        # before the first event: True when the latest chunk was an SSE line without its line end
+        # (None when it was not); False once events came (no more checks)
+        self.last_line: bool | None = None
+        self.caller = caller
 
     # -- events ---------------------------------------------------------------------------------
 
     def decode(self, chunk: Buffer) -> list[ServerSentEvent]:
         """Decode one chunk of the source; return its complete events (none are fed yet)."""
+        if isinstance(chunk, str):
+            raise text_error(self.caller, "str chunks (httpx iter_text() or iter_lines(), decoded text)")
         if self.clock is not None:
             self.clock.read(len(memoryview(chunk)))
         if self.head is not None:
             self._keep_head(chunk)
+        if self.last_line is not False:
+            self._check_line(chunk)
         try:
             events = self.decoder.feed(chunk)
         except EventTooLargeError as exc:  # the caller's max_event_size: a dropped event ends the stream
@@ -267,6 +278,7 @@ class _Core:
             events = exc.events
         if events:
             self.head = None
+            self.last_line = False  # events arrive: the line ends are there
         return events
 
     def flush(self) -> list[ServerSentEvent]:
@@ -275,6 +287,15 @@ class _Core:
         if events:
             self.head = None
         return events
+
+    def _check_line(self, chunk: Buffer) -> None:
+        """Before the first event: refuse a source of lines with their line ends removed."""
+        line = _stripped_line(chunk)
+        if self.last_line is not None and (line or not memoryview(chunk)):
+            # two SSE lines in a row without a line end between them (or an empty chunk after one):
+            # requests' iter_lines() or httpx's iter_lines() encoded back; the events cannot be told apart
+            raise text_error(self.caller, "lines with their line ends removed (iter_lines())")
+        self.last_line = line or None
 
     def _keep_head(self, chunk: Buffer) -> None:
         head = self.head
@@ -547,6 +568,7 @@ class _Core:
         self.error = None
         self.oversize = None
         self.head = bytearray()
+        self.last_line = None
         if resume:
             self.decoder.reset()
             return
@@ -557,6 +579,17 @@ class _Core:
         self.quiet = _quiet_feed(self.acc)
         self.deferred = None
         self.acc_closed = False
+
+
+_FIELD_STARTS = (b"data:", b"event:", b"id:", b"retry:", b":")
+
+
+def _stripped_line(chunk: Buffer) -> bool:
+    """Return True for a chunk that is one SSE field line without its line end (what iter_lines() yields)."""
+    if not bytes(memoryview(chunk)[:6]).startswith(_FIELD_STARTS):
+        return False
+    data = bytes(chunk)
+    return b"\n" not in data and b"\r" not in data
 
 
 def _quiet_feed(acc: Accumulator) -> Callable[[ServerSentEvent, None], None] | None:
@@ -701,7 +734,13 @@ class _StreamBase(Generic[T, G]):
         if max_event_size is not None:
             options["max_event_size"] = max_event_size
         self._core = _Core(
-            format, raw=raw, allow_truncated=allow_truncated, decoder_options=options, clock=clock, reasoning_tags=reasoning_tags
+            format,
+            raw=raw,
+            allow_truncated=allow_truncated,
+            decoder_options=options,
+            clock=clock,
+            reasoning_tags=reasoning_tags,
+            caller=type(self).__name__,
         )
         self._source = source
         self._iterator: Any = None  # the chunk iterator taken from the current source

@@ -139,14 +139,13 @@ def test_error_before_any_chunk() -> None:
     assert plain.error.message == "upstream went away"
 
 
-def test_sources_bytes_str_file_chunks_and_events() -> None:
-    """bytes, bytearray, memoryview, str, a binary file, an iterable of chunks and of events all work."""
+def test_sources_bytes_file_chunks_and_events() -> None:
+    """bytes, bytearray, memoryview, a binary file, an iterable of chunks and of events all work (str is refused: test_text_input)."""
     body = by_name("chat-text-usage").body
     expected = sseparse.accumulate(body).final
     sources: list[Any] = [
         bytearray(body),
         memoryview(body),
-        body.decode(),
         io.BytesIO(body),
         iter([body[:100], body[100:]]),
         (e for e in sseparse.parse(body)),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sseparse._decoder import SSEDecoder
 from sseparse._events import ServerSentEvent
-from sseparse._iter import iter_events
+from sseparse._iter import iter_events, text_error
 from sseparse._json import loads
 from sseparse.accumulators._base import (
     Accumulator,
@@ -362,7 +362,7 @@ def _error_of(event: ServerSentEvent, payload: Any) -> StreamErrorInfo:  # noqa:
 def _batches(source: Any) -> Iterator[Iterable[ServerSentEvent]]:  # noqa: ANN401
     """Yield the events of ``source`` in batches: the list each decoder ``feed`` returns (no per-event generator)."""
     if isinstance(source, str):
-        source = source.encode("utf-8", "surrogatepass")
+        raise text_error("accumulate()")
     if isinstance(source, (bytes, bytearray, memoryview)):
         # Fed in slices, so a large body never becomes one list of every event at once.
         view = source if isinstance(source, bytes) else bytes(source)
@@ -383,7 +383,13 @@ def _batches(source: Any) -> Iterator[Iterable[ServerSentEvent]]:  # noqa: ANN40
     decoder = SSEDecoder()
     feed = decoder.feed
     for chunk in chunks:
-        yield feed(chunk)
+        try:
+            events = feed(chunk)
+        except TypeError:
+            if isinstance(chunk, str):
+                raise text_error("accumulate()", "str chunks") from None
+            raise
+        yield events
     yield decoder.close()
 
 
@@ -393,7 +399,7 @@ def _chain(first: Buffer, rest: Iterator[Buffer]) -> Iterator[Buffer]:
 
 
 def accumulate(
-    source: Buffer | Iterable[Buffer] | Iterable[ServerSentEvent] | str,
+    source: Buffer | Iterable[Buffer] | Iterable[ServerSentEvent],
     format: str | None = None,  # noqa: A002 - the contract names it format
     *,
     reasoning_tags: ReasoningTagsOption = None,
@@ -401,7 +407,8 @@ def accumulate(
     """Rebuild the final message of an LLM stream.
 
     ``source``: the whole body as bytes, an iterable of bytes-likes (chunks as they arrived), a binary
-    file, or an iterable of `ServerSentEvent`. ``format``: ``"openai-chat"``, ``"openai-responses"``,
+    file, or an iterable of `ServerSentEvent` (text is refused: a ``str`` raises TypeError, as
+    everywhere in sseparse). ``format``: ``"openai-chat"``, ``"openai-responses"``,
     ``"anthropic-messages"``, ``"gemini"``, ``"cohere-v2"`` or a registered name; None detects it from
     the first events.
 
