@@ -133,6 +133,27 @@ def test_unknown_fields_merge_rule() -> None:
     assert snapshot["s"] == "ab"  # a snapshot is a copy: later merges do not change it
 
 
+def test_unknown_list_entries_merge_by_index_in_any_order() -> None:
+    """Entries find their ``index`` whatever their order and position; entries without one are appended."""
+    extras = Extras()
+    extras.merge({"l": [{"index": 5, "t": "a"}, {"index": 2, "t": "b"}, "plain"]})
+    extras.merge({"l": [{"index": 2, "t": "c"}, {"index": 5, "t": "d"}, {"index": 7, "t": "e"}, {"t": "f"}]})
+    assert extras.snapshot()["l"] == [
+        {"index": 5, "t": "ad"},
+        {"index": 2, "t": "bc"},
+        "plain",
+        {"index": 7, "t": "e"},
+        {"t": "f"},
+    ]
+    many = Extras()
+    count = 20_000
+    many.merge({"l": [{"index": i, "t": "x"} for i in range(count)]})
+    many.merge({"l": [{"index": i, "t": "y"} for i in reversed(range(count))]})
+    merged = many.snapshot()["l"]
+    assert len(merged) == count
+    assert all(entry == {"index": i, "t": "xy"} for i, entry in enumerate(merged))
+
+
 def test_unknown_fields_deeply_nested_are_kept_without_recursion() -> None:
     """Nesting far below MAX_DEPTH is kept whole (replaced, not merged), never a RecursionError."""
     deep: Any = "leaf"

@@ -45,6 +45,28 @@ class _Text:
         return parts[0]
 
 
+class _List:
+    """A list being merged: its entries, and its dict entries by their ``index`` (O(1) merging)."""
+
+    __slots__ = ("_by_index", "_indexed", "items")
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._by_index: dict[int, dict[str, Any]] = {}
+        self._indexed = 0  # entries before this position are in _by_index
+
+    def find(self, index: int) -> dict[str, Any] | None:
+        """Return the first dict entry whose ``index`` is ``index`` (entries are indexed once, lazily)."""
+        items, by_index = self.items, self._by_index
+        for entry in items[self._indexed :]:
+            if isinstance(entry, dict):
+                key = entry.get("index")
+                if isinstance(key, int) and key not in by_index:
+                    by_index[key] = entry
+        self._indexed = len(items)
+        return by_index.get(index)
+
+
 class _Opaque:
     """A value nested below `MAX_DEPTH`: kept whole, replaced rather than merged."""
 
@@ -66,7 +88,7 @@ def _build(value: Any, depth: int) -> Any:  # noqa: ANN401
         return value
     if depth >= MAX_DEPTH:
         return _Opaque(value)
-    root: Any = {} if isinstance(value, dict) else []
+    root: Any = {} if isinstance(value, dict) else _List()
     stack: list[tuple[Any, Any, int]] = [(root, value, depth)]
     while stack:
         target, source, level = stack.pop()
@@ -78,14 +100,14 @@ def _build(value: Any, depth: int) -> Any:  # noqa: ANN401
                 if level + 1 >= MAX_DEPTH:
                     built = _Opaque(item)
                 else:
-                    built = {} if isinstance(item, dict) else []
+                    built = {} if isinstance(item, dict) else _List()
                     stack.append((built, item, level + 1))
             else:
                 built = item
             if isinstance(target, dict):
                 target[key] = built
             else:
-                target.append(built)
+                target.items.append(built)
     return root
 
 
@@ -95,19 +117,19 @@ def _plain(value: Any) -> Any:  # noqa: ANN401
         return value.value()
     if isinstance(value, _Opaque):
         return value.value
-    if not isinstance(value, (dict, list)):
+    if not isinstance(value, (dict, _List)):
         return value
     root: Any = {} if isinstance(value, dict) else []
     stack: list[tuple[Any, Any]] = [(root, value)]
     while stack:
         target, source = stack.pop()
-        items = source.items() if isinstance(source, dict) else enumerate(source)
+        items = source.items() if isinstance(source, dict) else enumerate(source.items)
         for key, item in items:
             if isinstance(item, _Text):
                 plain: Any = item.value()
             elif isinstance(item, _Opaque):
                 plain = item.value
-            elif isinstance(item, (dict, list)):
+            elif isinstance(item, (dict, _List)):
                 plain = {} if isinstance(item, dict) else []
                 stack.append((plain, item))
             else:
@@ -117,18 +139,6 @@ def _plain(value: Any) -> Any:  # noqa: ANN401
             else:
                 target.append(plain)
     return root
-
-
-def _entry(entries: list[Any], index: int) -> dict[str, Any] | None:
-    """Return the dict entry of ``entries`` whose ``index`` is ``index`` (position ``index`` is tried first)."""
-    if 0 <= index < len(entries):
-        candidate = entries[index]
-        if isinstance(candidate, dict) and candidate.get("index") == index:
-            return candidate
-    for candidate in reversed(entries):
-        if isinstance(candidate, dict) and candidate.get("index") == index:
-            return candidate
-    return None
 
 
 class Extras:
@@ -161,26 +171,25 @@ class Extras:
                     current.parts.append(value)
                 elif isinstance(current, dict) and isinstance(value, dict):
                     stack.append((current, value, depth + 1, frozenset()))
-                elif isinstance(current, list) and isinstance(value, list):
+                elif isinstance(current, _List) and isinstance(value, list):
                     self._merge_list(current, value, depth + 1, stack)
                 else:
                     target[key] = _build(value, depth + 1)
 
     @staticmethod
     def _merge_list(
-        current: list[Any],
+        current: _List,
         incoming: list[Any],
         depth: int,
         stack: list[tuple[dict[str, Any], dict[str, Any], int, frozenset[str] | set[str]]],
     ) -> None:
         for entry in incoming:
             index = entry.get("index") if isinstance(entry, dict) else None
-            if isinstance(index, int):
-                existing = _entry(current, index)
-                if existing is not None:
-                    stack.append((existing, entry, depth + 1, frozenset()))
-                    continue
-            current.append(_build(entry, depth + 1))
+            existing = current.find(index) if isinstance(index, int) else None
+            if existing is not None:
+                stack.append((existing, entry, depth + 1, frozenset()))
+            else:
+                current.items.append(_build(entry, depth + 1))
 
     def snapshot(self) -> dict[str, Any]:
         """Return the merged fields as plain JSON values (a copy)."""
