@@ -213,6 +213,55 @@ def test_every_chat_error_shape_midstream(payload: dict[str, Any], message: str,
     assert result.text == "a"
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            sse(
+                [
+                    {"type": "message_start", "message": {"id": "m"}},
+                    ("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+                ],
+                events=True,
+            ),
+            "Overloaded",
+        ),
+        (
+            sse(
+                [
+                    {"type": "response.created", "response": {}},
+                    {"type": "error", "code": "rate", "message": "slow", "param": None},
+                ],
+                events=True,
+            ),
+            "slow",
+        ),
+        (
+            sse(
+                [
+                    {"candidates": [{"content": {"role": "model", "parts": [{"text": "Hi"}]}, "index": 0}]},
+                    {"object": "error", "message": "gone"},
+                ]
+            ),
+            "gone",
+        ),
+        (
+            sse(
+                [{"candidates": [{"content": {"role": "model", "parts": [{"text": "Hi"}]}, "index": 0}]}, ("error", "plain text")]
+            ),
+            "plain text",
+        ),
+    ],
+    ids=["anthropic-event-error", "responses-error", "gemini-object-error", "gemini-event-error"],
+)
+def test_error_shapes_in_other_formats(body: bytes, message: str) -> None:
+    """Anthropic ``event: error``, Responses ``type: error`` and the shared shapes in Gemini end with that error."""
+    result = _both(body)
+    assert result.end == "error"
+    assert result.error is not None
+    assert result.error.message == message
+
+
 def test_magistral_content_lists_give_text_and_reasoning() -> None:
     """Mistral Magistral's list content: ``thinking`` parts go to reasoning, ``text`` parts to text; final keeps the parts."""
     thinking = {"type": "thinking", "thinking": [{"type": "text", "text": "Two plus "}]}

@@ -20,6 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from sseparse.accumulators._base import BaseAccumulator
+from sseparse.accumulators._payloads import is_error_payload
 from sseparse.accumulators._results import (
     AccumulatedResult,
     Choice,
@@ -115,7 +116,11 @@ class GeminiAccumulator(BaseAccumulator):
         return bool(candidates) and all(c.finish_reason is not None for c in candidates)
 
     def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901
-        if event_type == "error" or payload.get("error") is not None:
+        if (
+            event_type == "error"
+            or payload.get("error") is not None
+            or ("candidates" not in payload and is_error_payload(payload))
+        ):
             self._fail(self._error_from(payload), out)
             return
         top = self._top
