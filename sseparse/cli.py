@@ -242,9 +242,9 @@ def _walk(top: str) -> list[str]:
     for folder, folders, files in os.walk(top, onerror=unreadable):
         folders[:] = [name for name in folders if not name.startswith(".")]
         found.extend(
-            os.path.join(folder, name)  # noqa: PTH118 - os.walk gives strings
-            for name in files
-            if not name.startswith(".") and Path(name).suffix.lower() in CAPTURE_SUFFIXES
+            path
+            for path in (os.path.join(folder, name) for name in files if not name.startswith("."))  # noqa: PTH118 - strings
+            if Path(path).suffix.lower() in CAPTURE_SUFFIXES and Path(path).is_file()  # not a FIFO: reading one would block
         )
     return sorted(found)
 

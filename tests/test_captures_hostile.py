@@ -516,3 +516,65 @@ def test_peak_memory_is_bounded_by_the_event_cap_not_the_input(tmp_path: Path) -
         for command in ("check", "result"):
             peak = peak_memory(tmp_path, command, "--max-event-size", str(cap), str(path))
             assert peak < 6 * cap, (name, command, peak)
+
+
+# -- a bug or an I/O error in one input does not end a batch -------------------------------------------------
+
+
+def test_an_internal_error_is_reported_for_that_input_and_the_batch_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sseparse.captures import _analyse  # noqa: PLC0415
+
+    (tmp_path / "a.sse").write_bytes(b"data: boom\n\n")
+    (tmp_path / "b.sse").write_bytes(CHAT)
+    real = _analyse.new_accumulator
+
+    class Broken:
+        def __init__(self, wire_format: str | None) -> None:
+            self.inner = real(wire_format)
+
+        def feed(self, event: Any) -> Any:
+            if event.data == "boom":
+                msg = "a bug"
+                raise TypeError(msg)
+            return self.inner.feed(event)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+    monkeypatch.setattr(_analyse, "new_accumulator", Broken)
+    code = cli.main(["text", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert CHAT_TEXT in captured.out  # the next input was still read
+    assert f"sseparse: {tmp_path / 'a.sse'}: internal error, please report it: TypeError: a bug" in captured.err.splitlines()
+
+
+def test_a_file_that_fails_while_it_is_read_is_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.sse"
+    path.write_bytes(CHAT)
+    (response,) = read(str(path))
+    path.unlink()  # gone between finding the response and reading its body
+    analysis = analyse(response, check=True)
+    assert analysis.problems[0].kind == "unreadable-body"
+    assert process_capture(str(path), "result").code == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+def test_a_fifo_in_a_folder_is_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Opening a FIFO would wait for a writer forever: in a folder only regular files are captures."""
+    (tmp_path / "a.sse").write_bytes(CHAT)
+    os.mkfifo(tmp_path / "pipe.sse")
+    assert cli.main(["text", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == CHAT_TEXT + "\n"
+
+
+def test_har_nested_deep_in_a_field_sseparse_does_not_read_is_fine() -> None:
+    """Chrome's ``_initiator`` stack traces nest deep: deeper than a stream payload may, and still a HAR."""
+    document = copy.deepcopy(HAR)
+    document["log"]["entries"][0]["_initiator"] = nested(500)
+    (response,) = read(json.dumps(document).encode())
+    result = analyse(response).result
+    assert result is not None
+    assert result.text == CHAT_TEXT

@@ -8,7 +8,7 @@ no handle stays open between passes. A file object (stdin, a socket file) is rea
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from sseparse.captures._errors import CaptureError
 
@@ -73,7 +73,7 @@ class Source:
         if self._eof:
             return False
         if self.path is not None:
-            with self.path.open("rb") as file:
+            with self._open() as file:
                 file.seek(len(self.head))
                 chunk = file.read(max(size, len(self.head)))
         else:
@@ -119,8 +119,8 @@ class Source:
     def read_all(self) -> bytes:
         """Everything (a HAR or VCR document is parsed whole anyway)."""
         if self.path is not None:
-            with self.path.open("rb") as file:
-                return file.read()
+            with self._open() as file:
+                return self._read_file(file)
         if self._read is None:
             return self.head
         parts = [self.head]  # joined once: growing one bytes object per read would be quadratic
@@ -129,6 +129,20 @@ class Source:
         self._eof = True
         self.head = b"".join(parts)
         return self.head
+
+    def _open(self) -> BinaryIO:
+        """Open the path again; a file that went away or cannot be read is a `CaptureError`."""
+        assert self.path is not None
+        try:
+            return self.path.open("rb")
+        except OSError as exc:
+            raise CaptureError(exc.strerror or str(exc), self.name) from None
+
+    def _read_file(self, file: BinaryIO, size: int = -1) -> bytes:
+        try:
+            return file.read(size)
+        except OSError as exc:  # an I/O error while reading (a failing disk, a network file system)
+            raise CaptureError(f"read error: {exc.strerror or exc}", self.name) from None
 
     def _read_some(self, size: int) -> bytes:
         assert self._read is not None
@@ -145,9 +159,9 @@ class Source:
     def stream(self, offset: int = 0) -> Iterator[bytes]:  # noqa: C901
         """Yield the input from ``offset`` on, in chunks as they are read."""
         if self.path is not None:
-            with self.path.open("rb") as file:
+            with self._open() as file:
                 file.seek(offset)
-                while chunk := file.read(READ_SIZE):
+                while chunk := self._read_file(file, READ_SIZE):
                     yield chunk
             return
         if self._read is not None:

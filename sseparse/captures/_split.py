@@ -5,6 +5,9 @@ line: it hands on each chunk cut at the line ends it holds, and says where each 
 readers that need whole lines (a ``curl -v`` or ``curl --trace`` line is short) use `lines`, which
 joins pieces up to a length cap and cuts what is beyond it.
 
+`sseparse._lines.LineSplitter` does not fit here: it gathers each line whole (bytes) and drops the
+line ends, while these readers need the bytes as they are, with their places, and a bounded memory.
+
 Line ends are those of the SSE rules (R4, R5): CRLF, LF, or a CR not followed by LF; a CRLF split
 across two chunks is one line end, its LF reported as a piece of its own that continues the line.
 """
