@@ -13,7 +13,9 @@ The rule numbers (R1..R12) are those of SSE-RULES.md and docs/conformance.md.
 
 There are two paths through the same interpretation code (`_process`):
 - the fast path, used when neither diagnostics nor a size limit were asked for, hands whole chunks to
-  `LineSplitter.feed` and interprets the lines in one tight loop;
+  `LineSplitter.feed` and interprets the lines in one tight loop; two shortcuts before it handle
+  the commonest shapes of LLM streams without splitting lines (a chunk that is exactly one
+  ``data:`` event, and a long chunk of one-line ``data:`` events);
 - the general path also knows where each line starts, which terminator ended it, and how large the
   pending event is, and feeds `_process` in batches.
 The test-suite runs every conformance case through both.
@@ -25,7 +27,7 @@ from itertools import product
 
 from sseparse._errors import DecoderClosedError, EventTooLargeError
 from sseparse._events import Diagnostic, new_event
-from sseparse._lines import CR, CRLF, LF, LineSplitter
+from sseparse._lines import CR, CRLF, LF, LONG_CHUNK, LineSplitter
 
 # `typing` costs milliseconds at import; type checkers treat this name as always true.
 TYPE_CHECKING = False
@@ -38,10 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["SSEDecoder"]
 
 BOM = b"\xef\xbb\xbf"
-# Above this many bytes, a chunk without CR is split with `bytes.split` (one comparison per byte)
-# rather than `bytes.splitlines` (a line-break test per byte). Measured crossover on CPython 3.11:
-# a few hundred bytes.
-_LONG_CHUNK = 512
 _DATA = b"data: "
 _MESSAGE = ("message",)
 _NONE = (None,)
@@ -49,6 +47,16 @@ _EOL_NAMES = {LF: "LF", CRLF: "CRLF", CR: "CR"}
 _FIELDS = ("data", "event", "id", "retry")
 MAX_RETRY = 2**64 - 1
 """The largest ``retry`` (milliseconds) the decoder accepts; a larger one is ignored, as Chromium does."""
+
+# What `feed` does with the next chunk (``SSEDecoder._state``). In the fast state it is the class
+# `bytes` itself, so `feed` tests the state and the chunk's type with one identity comparison
+# (``data.__class__ is self._state``; a second test costs a tenth of a tiny read); every other state
+# is a name, which no chunk's class can be.
+_FAST = bytes  # no diagnostics, no size limit, no CR waiting for its LF: `feed` handles the chunk itself
+_START = "start"  # R2: the first bytes may still be a BOM; `_feed_slow` decides, then goes to _FAST or _GENERAL
+_AFTER_CR = "after-cr"  # as _FAST, but the last chunk ended with CR: the next goes whole to the splitter (R5)
+_GENERAL = "general"  # diagnostics or a size limit: every chunk goes through `_feed_general`
+_CLOSED = "closed"  # `close` was called: feeding is misuse
 
 # No limit by default: both LLM SDKs buffer whole events without a cap, and a cap that is too small
 # silently breaks large tool-call payloads. eventsource-parser's maxBufferSize is opt-in too.
@@ -125,8 +133,6 @@ class SSEDecoder:
 
     __slots__ = (
         "_block_size",
-        "_bom_done",
-        "_closed",
         "_collect",
         "_comment_dropped",
         "_data",
@@ -134,7 +140,6 @@ class SSEDecoder:
         "_dispatch_incomplete",
         "_eol_first",
         "_event",
-        "_fast",
         "_general",
         "_head",
         "_id_buf",
@@ -144,10 +149,10 @@ class SSEDecoder:
         "_mixed_reported",
         "_on_diagnostic",
         "_on_retry",
-        "_pending",
         "_retry_block",
         "_skipping",
         "_splitter",
+        "_state",
         "diagnostics",
         "incomplete",
         "last_event_id",
@@ -176,7 +181,6 @@ class SSEDecoder:
             msg = f"max_event_size must be a positive int or None, not {max_event_size!r}"
             raise ValueError(msg)
         self._splitter = LineSplitter()
-        self._pending = self._splitter._pending  # noqa: SLF001 - shared with the inlined fast path of feed()
         #: The last event ID string: what a reconnect sends as ``Last-Event-ID`` (R12.1).
         self.last_event_id = last_event_id
         #: The last valid reconnection time in milliseconds, or None (R11).
@@ -199,12 +203,8 @@ class SSEDecoder:
         self._retry_block: int | None = None  # a valid retry seen in this block
         self._in_block = False  # a field line arrived since the last blank line
         # Stream state.
-        self._bom_done = False  # R2: the first three bytes were checked for a BOM
-        self._head = b""  # bytes held while they could still be the start of a BOM
-        self._closed = False
-        # `bytes` when `feed` may take its fast path; None sends every chunk to `_feed_slow` (BOM not
-        # yet decided, a chunk ended with CR, closed, or the general path). One identity test per call.
-        self._fast: type[bytes] | None = None
+        self._state: type[bytes] | str = _START
+        self._head = b""  # bytes held while they could still be the start of a BOM (state _START)
         # General-path state.
         self._lineno = 0
         self._block_size = 0
@@ -216,66 +216,61 @@ class SSEDecoder:
 
     # -- public API ---------------------------------------------------------------------------------
 
-    def feed(self, data: Buffer) -> list[ServerSentEvent]:  # noqa: C901, PLR0912 - the hot path, inlined on purpose
+    def feed(self, data: Buffer) -> list[ServerSentEvent]:
         """Decode the next chunk and return the events it completed (possibly none).
 
         An event is returned as soon as the first byte of its terminating blank line arrives.
         """
-        if data.__class__ is not self._fast:
+        if data.__class__ is not self._state:  # not bytes, or not the fast state
             return self._feed_slow(data)
         # `10 in data` (an int needle) is a bare memchr: far cheaper than `b"\n" in data` or find().
         if 10 not in data:
-            if 13 not in data:  # no line end at all (tiny reads, long lines): hold the bytes
-                self._pending += data
+            if 13 not in data:  # no line end at all (tiny reads, long lines): the splitter holds the bytes
+                self._splitter.pending += data
                 return []
-        elif data[-2:] == b"\n\n" and data[:6] == b"data: " and not self._pending and not self._data and not self._in_block:
-            value = data[6:-2]
-            if 10 not in value and 13 not in value:
-                # Exactly one whole event of one data line, nothing else pending (one read per event,
-                # the most common shape of LLM streams): what `_process` would do, minus the splitting.
-                return [new_event(("message", value.decode("utf-8", "replace"), self.last_event_id, None))]
-        # `LineSplitter.feed`, inlined: a call per chunk is a large share of the cost of small reads.
-        # The chunk holds at least one line end from here on.
-        if len(data) > _LONG_CHUNK and 13 not in data:
-            end = data.rfind(b"\n\n") + 2  # type: ignore[attr-defined,unused-ignore]
-            if end > 1 and not self._data and not self._in_block:
-                run = self._feed_run(data, end)  # type: ignore[arg-type,unused-ignore]
+        elif not self._data and not self._in_block:
+            if data[-2:] == b"\n\n" and data[:6] == _DATA and not self._splitter.pending:
+                value = data[6:-2]
+                if 10 not in value and 13 not in value:
+                    # Exactly one whole event of one data line, nothing else pending (one read per
+                    # event, the most common shape of LLM streams): what `_process` would do.
+                    return [new_event(("message", value.decode("utf-8", "replace"), self.last_event_id, None))]
+            if len(data) > LONG_CHUNK:
+                run = self._feed_run(data)
                 if run is not None:
                     return run
-            # A long LF-only chunk that is not a run: `split` compares each byte with LF, much
-            # faster than the line-break tests `splitlines` makes per byte once a chunk holds many lines.
-            lines: list[bytes] = data.split(b"\n")  # type: ignore[attr-defined,unused-ignore]
-            tail = lines.pop()  # after the last LF: the start of an unfinished line, or b""
-        else:
-            lines = data.splitlines()  # type: ignore[attr-defined,unused-ignore]
-            last = data[-1]
-            if last == 10:
-                tail = b""
-            elif last == 13:  # a final CR ends its line; an LF starting the next chunk belongs to it (R5)
-                tail = b""
-                self._splitter._skip_lf = True  # noqa: SLF001
-                self._fast = None
-            else:
-                tail = lines.pop()
-        pending = self._pending
-        if pending:
-            self._splitter.scanned += len(pending)
-            pending += lines[0]
-            lines[0] = bytes(pending)
-            pending.clear()
-        if tail:
-            pending += tail
-        return self._process(lines)
+        splitter = self._splitter  # the general case, as `_split` (inlined: a call per chunk costs)
+        lines = splitter.feed(data)
+        if splitter.cr_pending:
+            self._state = _AFTER_CR
+        return self._process(lines) if lines else []
 
-    def _feed_run(self, data: bytes, end: int) -> list[ServerSentEvent] | None:
+    def _split(self, data: bytes) -> list[ServerSentEvent]:
+        """Split ``data`` into lines with the splitter and interpret them (the fast path's general case).
+
+        After a chunk that ends with CR, the next chunk must come here whole (state _AFTER_CR): the
+        splitter swallows an LF at its start, which belongs to the same CRLF (R5).
+        """
+        splitter = self._splitter
+        lines = splitter.feed(data)
+        self._state = _AFTER_CR if splitter.cr_pending else _FAST
+        return self._process(lines) if lines else []
+
+    def _feed_run(self, data: bytes) -> list[ServerSentEvent] | None:
         """Decode a run of ``data: VALUE`` blocks in one go, or return None (nothing done) if this is not one.
 
-        ``data`` holds no CR, ``data[:end]`` ends with a blank line and no event is pending, so the
-        pending line and ``data[:end]`` make whole blocks. When each of them is one ``data: `` line
-        (OpenAI-style streams), one split of the chunk finds all the values.
+        No event is pending and no CR waits for its LF (state _FAST). When ``data`` holds no CR and a
+        blank line ends at ``end``, the pending line and ``data[:end]`` make whole blocks; when each
+        of them is one ``data: `` line (OpenAI-style streams), one split of the chunk finds all the values.
         """
-        pending = self._pending
-        held = len(pending)  # the run's first line may start in the pending bytes
+        if 13 in data:
+            return None
+        end = data.rfind(b"\n\n") + 2
+        if end < 2:
+            return None
+        splitter = self._splitter
+        pending = splitter.pending  # the run's first line may start in the pending bytes
+        held = len(pending)
         if not (pending.startswith(_DATA) if held >= 6 else _DATA.startswith(pending) and data.startswith(_DATA[held:])):
             return None  # its first line is some other field (an "event:" line, say): no work done
         # Latin-1 maps each byte to one character, so the text splits exactly where the bytes do,
@@ -287,23 +282,20 @@ class SSEDecoder:
             values.pop()  # the split cut the tail's own data line off as the last piece
         else:
             values[-1] = values[-1][: len(values[-1]) - len(tail) - 2]  # the last value, then LF LF tail
-        values[0] = (pending.decode("latin-1") + values[0] if pending else values[0])[6:]  # drop "data: "
+        values[0] = (pending.decode("latin-1") + values[0] if held else values[0])[6:]  # drop "data: "
         joined = "".join(values)
         if "\n" in joined:  # a value with an LF: some block has another line
             return None
         if not joined.isascii():
             _redecode_non_ascii(values)
         if held:
-            self._splitter.scanned += held
-            pending.clear()
+            splitter.take_pending()
         # `product` varies only the value and reuses its result tuple: cheaper than zip() here.
         events = list(map(new_event, product(_MESSAGE, values, (self.last_event_id,), _NONE)))
-        if tail:
-            if 10 in tail:  # field lines of the next block
-                lines = tail.split(b"\n")
-                tail = lines.pop()
-                events += self._process(lines)
-            pending += tail
+        if 10 not in tail:  # the start of the next block's first line (no CR in data): the splitter holds it
+            splitter.pending += tail
+        else:  # field lines of the next block, and maybe the start of another
+            events += self._process(splitter.feed(tail))
         return events
 
     def close(self) -> list[ServerSentEvent]:
@@ -312,18 +304,16 @@ class SSEDecoder:
         Sets ``incomplete`` when an unfinished event or line was discarded. With
         ``dispatch_incomplete=True`` the unfinished event is dispatched and returned instead.
         """
-        if self._closed:
+        if self._state is _CLOSED:
             msg = "close() was already called on this SSEDecoder"
             raise DecoderClosedError(msg)
         events: list[ServerSentEvent] = []
-        if not self._bom_done:
+        if self._state is _START and self._head:
             # Fewer than three bytes, all a prefix of the BOM: content of an unfinished line (they
             # hold no line end), handled below like any other unterminated tail.
-            self._bom_done = True
-            self._pending += self._head
+            self._splitter.feed(self._head)
             self._head = b""
-        self._closed = True
-        self._fast = None
+        self._state = _CLOSED
         offset = self._splitter.pending_offset
         tail = self._splitter.close()
         if self._deferred_cr is not None:
@@ -361,7 +351,7 @@ class SSEDecoder:
     @property
     def closed(self) -> bool:
         """True once `close` was called."""
-        return self._closed
+        return self._state is _CLOSED
 
     # -- interpretation (shared by both paths) ------------------------------------------------------
 
@@ -377,6 +367,8 @@ class SSEDecoder:
         for line in lines:
             if line:
                 value = line.removeprefix(b"data: ")
+                # CPython returns the line itself when the prefix is absent, so identity tells the two
+                # cases apart without a second test (tests/test_fast_paths.py guards that assumption).
                 if value is not line:  # the common case: "data: " + value
                     parts.append(value)
                 else:
@@ -441,31 +433,30 @@ class SSEDecoder:
         return memoryview(data).tobytes()
 
     def _feed_slow(self, data: Buffer) -> list[ServerSentEvent]:
-        if self._closed:
+        """Feed a chunk that is not ``bytes``, or any chunk while the state is not _FAST."""
+        if self._state is _CLOSED:
             msg = "feed() called after close(): create a new SSEDecoder (or call reset()) for a new stream"
             raise DecoderClosedError(msg)
         chunk = data if data.__class__ is bytes else self._to_bytes(data)
         assert isinstance(chunk, bytes)
-        if not self._bom_done:
+        if self._state is _START:
             # R2: one BOM, once, at byte 0 -- possibly split across chunks.
             head = self._head + chunk
             if len(head) < len(BOM) and BOM.startswith(head):
                 self._head = head
                 return []
-            self._bom_done = True
+            self._state = _GENERAL if self._general else _FAST
             self._head = b""
             if head.startswith(BOM):
                 chunk = head[len(BOM) :]
                 self._splitter.advance(len(BOM))
             else:
                 chunk = head
-        if self._general:
+        if self._state is _GENERAL:
             return self._feed_general(chunk)
-        splitter = self._splitter
-        lines = splitter.feed(chunk)
-        # After a final CR the next chunk must go through `splitter.feed`, to swallow an LF.
-        self._fast = None if splitter.cr_pending else bytes
-        return self._process(lines) if lines else []
+        if self._state is _AFTER_CR:
+            return self._split(chunk)  # the splitter swallows an LF that completes the CRLF
+        return self.feed(chunk)  # bytes, state _FAST: the fast path
 
     def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901, PLR0912, PLR0915
         splitter = self._splitter

@@ -17,7 +17,7 @@ from __future__ import annotations
 # import of sseparse.
 try:
     from _collections import _tuplegetter  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - other interpreters
+except ImportError:  # other interpreters; tests/test_events.py runs this branch too
     from operator import itemgetter
 
     def _tuplegetter(index: int, doc: str) -> property:

@@ -6,15 +6,16 @@ Rule R5: a CR at the end of a chunk ends its line at once; if the next byte, eve
 is LF, that LF belongs to the same CRLF and is swallowed.
 
 Complexity goal: O(n) in the bytes fed, whatever the chunking. Each chunk is searched once, in C
-(``bytes.splitlines``); the unfinished tail is kept in a ``bytearray`` that only grows by appends
-(amortised O(1) per byte) and is read back exactly once, when its line ends. Re-reading held bytes is
-what makes naive decoders quadratic (``buffer += chunk`` then searching the whole buffer again), so
-`scanned` counts every held byte read back; tests prove the bound by counting instead of timing.
+(``bytes.splitlines``, or ``bytes.split`` for long LF-only chunks); the unfinished tail is kept in
+a ``bytearray`` that only grows by appends (amortised O(1) per byte) and is read back exactly once,
+when its line ends. Re-reading held bytes is what makes naive decoders quadratic (``buffer +=
+chunk`` then searching the whole buffer again), so `scanned` counts every held byte read back;
+tests prove the bound by counting instead of timing.
 """
 
 from __future__ import annotations
 
-__all__ = ["CR", "CRLF", "LF", "LineSplitter", "interesting_cuts"]
+__all__ = ["CR", "CRLF", "LF", "LONG_CHUNK", "LineSplitter", "interesting_cuts"]
 
 # Terminator kinds reported by `LineSplitter.feed_positions`.
 LF = 0
@@ -23,58 +24,83 @@ CR = 2
 
 _KIND = {b"\n": LF, b"\r\n": CRLF, b"\r": CR}
 
+# Above this many bytes, a chunk without CR is split with `bytes.split` (one comparison per byte)
+# rather than `bytes.splitlines` (a line-break test per byte). Measured crossover on CPython 3.11:
+# a few hundred bytes.
+LONG_CHUNK = 512
+
 
 class LineSplitter:
     """Incremental line splitter. Lines are returned as ``bytes`` without their terminator."""
 
-    __slots__ = ("_base", "_dropping", "_line_start", "_pending", "_skip_lf", "scanned")
+    __slots__ = ("_base", "_dropping", "_line_start", "cr_pending", "pending", "scanned")
 
     def __init__(self, offset: int = 0) -> None:
         """Start splitting a stream whose next byte is at ``offset`` (e.g. 3 after a stripped BOM)."""
         self._base = offset  # stream offset of the next chunk's first byte (feed_positions only)
         self._line_start = offset  # stream offset where the unfinished line starts (feed_positions only)
-        self._pending = bytearray()  # bytes of the unfinished line
-        self._skip_lf = False  # the last chunk ended with CR: swallow one LF at the next chunk's start (R5)
+        #: The bytes of the unfinished line. Read them freely. A caller may append bytes that hold no
+        #: line end (neither CR nor LF) while `cr_pending` is false: that is exactly what `feed` does
+        #: with them, minus a call, which matters per tiny read. Nothing else may change them.
+        self.pending = bytearray()
+        #: True when the last chunk ended with CR: an LF at the next chunk's start belongs to the same
+        #: CRLF and is swallowed (R5). Read it freely; only the splitter sets it.
+        self.cr_pending = False
         self._dropping = False  # the unfinished line was dropped (limit): ignore bytes up to its end
         self.scanned = 0  # held bytes read back so far (for complexity tests)
 
     @property
     def pending_size(self) -> int:
         """Bytes held for the unfinished line."""
-        return len(self._pending)
+        return len(self.pending)
 
     def feed(self, data: bytes) -> list[bytes]:
         """Return the lines completed by ``data``; keep the unfinished tail.
 
         ``bytes.splitlines`` splits on exactly the three SSE terminators (LF, CRLF, CR; unlike
         ``str.splitlines`` it ignores VT, FF, U+0085, U+2028...), in one pass, in C. It does not say
-        whether the last line was terminated, so the last byte decides. `SSEDecoder.feed` inlines this
-        method (adding a `bytes.split` shortcut for long LF-only chunks); keep the two in step.
+        whether the last line was terminated, so the last byte decides. A long chunk without CR is
+        split on LF with ``bytes.split`` instead, which compares each byte with LF only: much faster
+        once a chunk holds many lines. A chunk with no line end at all (tiny reads, long lines) is
+        only appended to the pending bytes, after two ``in`` tests (memchr).
         """
-        if not data:
-            return []
-        if self._skip_lf:
-            self._skip_lf = False
-            if data[:1] == b"\n":
+        if self.cr_pending and data:  # an empty chunk does not tell whether the CR's LF follows
+            self.cr_pending = False
+            if data[0] == 10:
                 data = data[1:]
-        lines = data.splitlines()
-        if not lines:
-            return lines
-        if lines[0] is data:  # no line end at all: CPython hands back the same object
-            self._pending += data
+        # `10 in data` (an int needle) is a bare memchr: far cheaper than `b"\n" in data` or find().
+        if 10 not in data and 13 not in data:  # no line end at all (an empty chunk included): hold the bytes
+            self.pending += data
             return []
-        pending = self._pending
+        if len(data) > LONG_CHUNK and 13 not in data:
+            lines = data.split(b"\n")
+            tail = lines.pop()  # after the last LF: the start of an unfinished line, or b""
+        else:
+            lines = data.splitlines()
+            last = data[-1]
+            if last == 10:
+                tail = b""
+            elif last == 13:  # CR: the line has ended, and an LF at the next chunk's start is part of it (R5)
+                tail = b""
+                self.cr_pending = True
+            else:
+                tail = lines.pop()
+        pending = self.pending
         if pending:
             self.scanned += len(pending)
             pending += lines[0]
             lines[0] = bytes(pending)
             pending.clear()
-        last = data[-1]
-        if last == 13:  # CR: the line has ended, and an LF at the next chunk's start is part of it (R5)
-            self._skip_lf = True
-        elif last != 10:  # the last line is unfinished
-            pending += lines.pop()
+        if tail:
+            pending += tail
         return lines
+
+    def take_pending(self) -> bytes:
+        """Return the held bytes of the unfinished line and forget them (the caller completes the line)."""
+        held = bytes(self.pending)
+        self.scanned += len(held)
+        self.pending.clear()
+        return held
 
     def feed_positions(self, data: bytes) -> tuple[bool, list[tuple[bytes | None, int, int]]]:
         """Like `feed`, but also report each line's terminator kind and where the line starts.
@@ -87,8 +113,8 @@ class LineSplitter:
         if not data:
             return False, []
         swallowed = False
-        if self._skip_lf:
-            self._skip_lf = False
+        if self.cr_pending:
+            self.cr_pending = False
             if data[:1] == b"\n":
                 data = data[1:]
                 swallowed = True
@@ -97,7 +123,7 @@ class LineSplitter:
         import re  # noqa: PLC0415 - only diagnostics and limits need positions; `re` is cached after
 
         out: list[tuple[bytes | None, int, int]] = []
-        pending = self._pending
+        pending = self.pending
         base = self._base
         start = 0
         for m in re.finditer(rb"\r\n?|\n", data):  # `re` caches the compiled pattern
@@ -114,7 +140,7 @@ class LineSplitter:
             start = m.end()
             self._line_start = base + start
         if data[-1:] == b"\r":
-            self._skip_lf = True
+            self.cr_pending = True
         if not self._dropping:
             pending += data[start:]
         self._base = base + len(data)
@@ -123,17 +149,12 @@ class LineSplitter:
     @property
     def pending_is_comment(self) -> bool:
         """True when the unfinished line starts with a colon: a comment (R8)."""
-        return self._pending[:1] == b":"
+        return self.pending[:1] == b":"
 
     @property
     def pending_offset(self) -> int:
         """Stream offset where the unfinished line starts (tracked by `feed_positions` only)."""
         return self._line_start
-
-    @property
-    def cr_pending(self) -> bool:
-        """True when the last chunk ended with CR, so the next LF belongs to that CRLF."""
-        return self._skip_lf
 
     def advance(self, n: int) -> None:
         """Count ``n`` bytes the caller consumed before the splitter saw them (a BOM)."""
@@ -142,15 +163,15 @@ class LineSplitter:
 
     def drop_pending(self) -> None:
         """Forget the unfinished line and ignore further bytes until it ends (memory stays bounded)."""
-        self._pending.clear()
+        self.pending.clear()
         self._dropping = True
 
     def close(self) -> bytes | None:
         """End of stream: return the unterminated tail (``None`` when the input ended on a line end)."""
-        tail = bytes(self._pending) if self._pending or self._dropping else None
-        self._pending.clear()
+        tail = bytes(self.pending) if self.pending or self._dropping else None
+        self.pending.clear()
         self._dropping = False
-        self._skip_lf = False
+        self.cr_pending = False
         return tail
 
 

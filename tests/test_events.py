@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import copy
 import decimal
+import importlib.util
 import pickle
+import sys
+import types
 
 import pytest
 
+import sseparse._events
 from sseparse import ServerSentEvent
 from sseparse._events import new_event
 
@@ -101,3 +105,22 @@ def test_json_of_non_json_data_raises_value_error() -> None:
     """'[DONE]' is not JSON: the caller decides what to do."""
     with pytest.raises(ValueError, match="Expecting"):
         ServerSentEvent(data="[DONE]").json()
+
+
+def test_without_the_c_field_accessor_the_fields_are_itemgetter_properties(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where `_collections` has no `_tuplegetter`, the module falls back to properties and events work the same."""
+    monkeypatch.setitem(sys.modules, "_collections", types.ModuleType("_collections"))  # no _tuplegetter in it
+    spec = importlib.util.spec_from_file_location("_events_without_tuplegetter", sseparse._events.__file__)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    cls = module.ServerSentEvent
+    assert all(type(vars(cls)[name]) is property for name in ("event", "data", "id", "retry"))
+    event = cls("e", "d", "1", 5)
+    assert (event.event, event.data, event.id, event.retry) == ("e", "d", "1", 5)
+    assert module.new_event(("message", "x", "", None)).data == "x"
+    assert cls.data.__doc__ == "The data buffer, without its trailing LF."
+    with pytest.raises(AttributeError):
+        event.data = "y"

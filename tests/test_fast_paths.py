@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sseparse
-from sseparse._decoder import _LONG_CHUNK
+from sseparse import _decoder
+from sseparse._lines import LONG_CHUNK as _LONG_CHUNK
 
 if TYPE_CHECKING:
     import pytest
@@ -128,8 +129,8 @@ def _spy_runs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     taken = [0]
     original = sseparse.SSEDecoder._feed_run
 
-    def spy(self: sseparse.SSEDecoder, data: bytes, end: int) -> list[sseparse.ServerSentEvent] | None:
-        result = original(self, data, end)
+    def spy(self: sseparse.SSEDecoder, data: bytes) -> list[sseparse.ServerSentEvent] | None:
+        result = original(self, data)
         taken[0] += result is not None
         return result
 
@@ -227,3 +228,52 @@ def test_a_chunk_that_starts_with_another_field_is_not_a_run() -> None:
     events = decoder.feed(b"retry: 5\n\ndata: x\n\n" + b"data: " + b"y" * _LONG_CHUNK + b"\n\n")
     assert [(e.data, e.retry) for e in events] == [("x", None), ("y" * _LONG_CHUNK, None)]
     assert decoder.retry == 5
+
+
+# -- the CPython behaviour the fast path relies on ---------------------------------------------------
+
+
+def test_removeprefix_returns_the_line_itself_when_the_prefix_is_absent() -> None:
+    """`_process` tells ``data: `` lines from other lines by identity (``value is not line``).
+
+    On an interpreter whose ``bytes.removeprefix`` returned a copy, every line would be taken for a
+    data line; this fails first, naming the assumption.
+    """
+    lines = b"event: e\nid: 1\nretry: 5\ndata:x\ndata\n: comment\nDATA: y\n\xef\xbb\xbfdata: z\n".splitlines()
+    lines += b"x" * 1000 + b"\n", b"a\nb".split(b"\n")[1]  # made by slicing and by split as well
+    for line in lines:
+        assert line.removeprefix(b"data: ") is line, f"bytes.removeprefix copied {line[:20]!r}: _process needs the same object"
+    assert b"data: x".removeprefix(b"data: ") == b"x"
+    assert b"data: ".removeprefix(b"data: ") == b""
+
+
+def test_lines_that_are_not_data_lines_are_interpreted_as_their_fields() -> None:
+    """The behaviour the identity test serves, on the fast path: only ``data: `` lines add data."""
+    decoder = sseparse.SSEDecoder()
+    events = decoder.feed(b"event: e\nid: 7\nretry: 9\ndata:x\ndata\n: c\nDATA: no\ndata: y\n\n")
+    assert events == [sseparse.ServerSentEvent("e", "x\n\ny", "7", 9)]
+
+
+def _state_of(decoder: sseparse.SSEDecoder) -> object:
+    return decoder._state
+
+
+def test_fast_state_is_the_bytes_class_and_every_other_state_takes_the_slow_path() -> None:
+    """`feed` tests state and chunk type with one identity comparison: only bytes in the fast state skip `_feed_slow`."""
+    assert _decoder._FAST is bytes
+    others = (_decoder._START, _decoder._AFTER_CR, _decoder._GENERAL, _decoder._CLOSED)
+    assert len(set(others)) == len(others)
+    assert not any(isinstance(state, type) for state in others)  # no chunk's class can be one of them
+
+    decoder = sseparse.SSEDecoder()
+    assert _state_of(decoder) is _decoder._START
+    decoder.feed(b"data: a\r")  # the BOM is decided; the chunk ends with CR
+    assert _state_of(decoder) is _decoder._AFTER_CR
+    assert decoder.feed(b"\ndata: b\n") == []  # the LF belongs to the CRLF: no blank line yet
+    assert _state_of(decoder) is _decoder._FAST
+    assert decoder.feed(bytearray(b"\n")) == [sseparse.ServerSentEvent(data="a\nb")]  # not bytes: the slow path, same answer
+    decoder.close()
+    assert _state_of(decoder) is _decoder._CLOSED
+    general = sseparse.SSEDecoder(diagnostics=True)
+    assert general.feed(b"data: a\n\n") == [sseparse.ServerSentEvent(data="a")]
+    assert _state_of(general) is _decoder._GENERAL
