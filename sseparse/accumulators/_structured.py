@@ -86,6 +86,7 @@ def parse_partial_json(model: type[M], text: str, *, source: str, finished: bool
     if finished:
         return parse_json(model, text, source=source, hint=hint)
     validator = _validator(model)
+    text = _without_trailing_number(text)
     if not text.strip():
         return None
     errors: list[Any] = []
@@ -98,6 +99,42 @@ def parse_partial_json(model: type[M], text: str, *, source: str, finished: bool
         msg = f"{source} is not JSON: {_summary(errors)}{hint}"
         raise ParseError(msg, source=source, text=text, errors=errors)
     return None
+
+
+_NUMBER_CHARS = frozenset("0123456789+-.eE")
+
+
+def _without_trailing_number(text: str) -> str:
+    """Cut a number the unfinished text ends with: ``"born": 181`` may yet be 1815, so it is not a value yet.
+
+    A number followed by anything (whitespace, ``,``) is finished and stays, and so do digits inside
+    an unfinished string (the scan knows where strings are).
+    """
+    end = len(text)
+    if end == 0 or text[end - 1] not in _NUMBER_CHARS or text[end - 1] in "eE" and not _in_number(text, end):
+        return text
+    start = end
+    while start > 0 and text[start - 1] in _NUMBER_CHARS:
+        start -= 1
+    return text if _inside_string(text, start) else text[:start]
+
+
+def _in_number(text: str, end: int) -> bool:
+    """Return True when the ``e`` / ``E`` at ``end - 1`` follows a digit (an exponent), not a word (``true``)."""
+    return end >= 2 and text[end - 2] in "0123456789."  # noqa: PLR2004
+
+
+def _inside_string(text: str, position: int) -> bool:
+    """Return True when ``position`` is inside a JSON string (unescaped quotes before it are odd)."""
+    inside = escaped = False
+    for char in text[:position]:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = inside
+        elif char == '"':
+            inside = not inside
+    return inside
 
 
 def _errors(exc: ValueError) -> list[Any]:
