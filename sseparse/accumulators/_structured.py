@@ -111,7 +111,7 @@ def _without_trailing_number(text: str) -> str:
     an unfinished string (the scan knows where strings are).
     """
     end = len(text)
-    if end == 0 or text[end - 1] not in _NUMBER_CHARS or text[end - 1] in "eE" and not _in_number(text, end):
+    if end == 0 or text[end - 1] not in _NUMBER_CHARS or (text[end - 1] in "eE" and not _in_number(text, end)):
         return text
     start = end
     while start > 0 and text[start - 1] in _NUMBER_CHARS:
@@ -121,7 +121,7 @@ def _without_trailing_number(text: str) -> str:
 
 def _in_number(text: str, end: int) -> bool:
     """Return True when the ``e`` / ``E`` at ``end - 1`` follows a digit (an exponent), not a word (``true``)."""
-    return end >= 2 and text[end - 2] in "0123456789."  # noqa: PLR2004
+    return end >= 2 and text[end - 2] in "0123456789."
 
 
 def _inside_string(text: str, position: int) -> bool:
