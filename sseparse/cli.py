@@ -43,7 +43,7 @@ STDIN = "-"
 _HELP = {
     "events": "print every event as JSON Lines: event, data, id, retry (and capture when several)",
     "text": "print the accumulated answer text as it is decoded",
-    "result": "print one JSON object per response: format, end, text, reasoning, tool_calls, finish_reason, usage, error, final",
+    "result": "print one JSON object per response: format, end, text, reasoning, tool calls, stop, usage, tokens, final",
     "check": "lint: every problem with its byte offset and line number",
 }
 _EPILOG = """\

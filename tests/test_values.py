@@ -65,3 +65,15 @@ def test_server_sent_event_as_dict_and_equality() -> None:
     assert event != sseparse.ServerSentEvent("delta", "y", "7", 3000)
     assert event.as_dict() == {"event": "delta", "data": "x", "id": "7", "retry": 3000}
     assert sseparse.parse(b"data: a\n\n")[0].as_dict() == {"event": "message", "data": "a", "id": "", "retry": None}
+
+
+def test_a_stream_result_equals_the_accumulated_one_timings_aside() -> None:
+    """A live Stream's result carries timings; it still equals accumulate's result of the same bytes."""
+    case = CASES[0]
+    with sseparse.Stream([case.body], format=case.format) as stream:
+        for _ in stream:
+            pass
+        live = stream.result()
+    assert live.timings is not None
+    assert live == sseparse.accumulate(case.body)
+    assert json.loads(json.dumps(live.as_dict()))["timings"] == live.timings.as_dict()

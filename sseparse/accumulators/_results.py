@@ -461,14 +461,19 @@ class AccumulatedResult:
             "final": _jsonable(self.final),
             "merge_notes": list(self.merge_notes),
             "details": _jsonable(self.details),
+            "timings": None if self.timings is None else self.timings.as_dict(),
         }
 
     def __eq__(self, other: object) -> bool:
+        """Equal when the message is: every field but ``timings`` (how a live stream went is not the message)."""
         if not isinstance(other, AccumulatedResult):
             return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in AccumulatedResult.__slots__)
+        return all(getattr(self, name) == getattr(other, name) for name in _VALUE_FIELDS)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+_VALUE_FIELDS = tuple(name for name in AccumulatedResult.__slots__ if name != "timings")
 
 
 def _jsonable(value: Any) -> Any:  # noqa: ANN401

@@ -120,7 +120,9 @@ _EMPTY_RESULT: dict[str, Any] = {
     "reasoning": "",
     "tool_calls": [],
     "finish_reason": None,
+    "stop": None,
     "usage": None,
+    "tokens": None,
     "final": None,
 }
 
@@ -140,7 +142,9 @@ def result_record(analysis: Analysis, response: Response) -> dict[str, Any]:
             reasoning=result.reasoning,
             tool_calls=[{"index": c.index, "id": c.id, "name": c.name, "arguments": c.arguments} for c in result.tool_calls],
             finish_reason=result.finish_reason,
+            stop=result.stop,
             usage=result.usage,
+            tokens=result.tokens.as_dict(),
             error=result.error.as_dict() if result.error is not None else None,
             final=result.final or None,
         )
