@@ -290,12 +290,13 @@ class _Core:
 
     def _check_line(self, chunk: Buffer) -> None:
         """Before the first event: refuse a source of lines with their line ends removed."""
-        line = _stripped_line(chunk)
-        if self.last_line is not None and (line or not memoryview(chunk)):
-            # two SSE lines in a row without a line end between them (or an empty chunk after one):
-            # requests' iter_lines() or httpx's iter_lines() encoded back; the events cannot be told apart
+        if self.last_line is not None and not memoryview(chunk):
+            # an SSE line without its line end, then an empty chunk (the blank line between events):
+            # requests' iter_lines(), or httpx's iter_lines() encoded back; events cannot be told apart.
+            # A byte iterator never yields b"" mid-stream, and two chunks that each look like a line
+            # happen in real streams too (a cut inside a line), so only this pattern counts.
             raise text_error(self.caller, "lines with their line ends removed (iter_lines())")
-        self.last_line = line or None
+        self.last_line = _stripped_line(chunk) or None
 
     def _keep_head(self, chunk: Buffer) -> None:
         head = self.head
@@ -581,7 +582,7 @@ class _Core:
         self.acc_closed = False
 
 
-_FIELD_STARTS = (b"data:", b"event:", b"id:", b"retry:", b":")
+_FIELD_STARTS = (b"data:", b"event:", b"id:", b"retry:")
 
 
 def _stripped_line(chunk: Buffer) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import itertools
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,8 @@ import httpx
 import pytest
 import requests
 import requests.adapters
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stream_helpers import openai_chat_blocks
 
 import sseparse
@@ -166,3 +169,21 @@ def test_a_single_field_line_per_read_is_not_mistaken_for_stripped_lines() -> No
     stream = Stream(pieces, "openai-chat")
     assert list(stream)
     assert stream.result().end == "complete"
+
+
+def test_a_cut_before_field_like_text_inside_a_line_is_not_refused() -> None:
+    """Text that looks like a field inside a data line, cut right before it and before the line end: a stream."""
+    block = b'data: {"choices": [{"index": 0, "delta": {"content": "see data: x"}}]}'
+    cut = block.index(b"data: x")
+    stream = Stream([block[:cut], block[cut:], b"\n\n", b"data: [DONE]\n\n"], "openai-chat")
+    assert [chunk.choices[0].delta.content for chunk in stream] == ["see data: x"]
+    assert stream.result().end == "complete"
+
+
+@settings(max_examples=60, deadline=None)
+@given(points=st.lists(st.integers(min_value=1, max_value=len(BODY) - 1), max_size=40))
+def test_no_cut_of_a_byte_stream_is_mistaken_for_text(points: list[int]) -> None:
+    """Random cuts (Hypothesis) of a real byte stream never trip the iter_lines() check."""
+    edges = [0, *sorted(set(points)), len(BODY)]
+    stream = Stream([BODY[a:b] for a, b in itertools.pairwise(edges)], "openai-chat")
+    assert len(list(stream)) == len(openai_chat_blocks()) - 1
