@@ -12,7 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from llm_corpus import CASES, Case, choice, chunk, gchunk, sse, tc
+from test_hostile_fuzz import FORMATS, hostile_streams
 
 import sseparse
 
@@ -180,3 +183,11 @@ def test_shared_captures_convert(path: Path) -> None:
     assert [block.name for block in message.content if block.type == "tool_use"] == [call.name for call in result.tool_calls]
     if result.reasoning:
         assert completion.choices[0].message.model_extra["reasoning_content"] == result.choices[0].reasoning
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(fmt=st.sampled_from(FORMATS), data=st.data())
+def test_hostile_streams_still_convert(fmt: str, data: st.DataObject) -> None:
+    """Streams with wrong types, huge numbers, NaN and deep nesting still give dicts the SDKs validate."""
+    result = sseparse.accumulate(data.draw(hostile_streams(fmt)))
+    validate(result)

@@ -10,7 +10,9 @@ is used and documented here:
   that tells a reader the answer is incomplete (``result.end`` and ``result.stop`` keep the truth);
 - Anthropic's ``input`` must be an object: arguments that are not (yet) a JSON object become the best
   partial object, or ``{}``;
-- token counts the provider did not report are 0 where the schema requires a number.
+- token counts the provider did not report are 0 where the schema requires a number;
+- an Anthropic stream gives its own message, less any content block too broken for the schema
+  (``result.final`` keeps it).
 """
 
 from __future__ import annotations
@@ -171,6 +173,8 @@ def to_anthropic(result: AccumulatedResult) -> dict[str, Any]:
 def _anthropic_own(result: AccumulatedResult) -> dict[str, Any]:
     """Return an Anthropic result's own message, with any blank a snapshot may have filled in."""
     message: dict[str, Any] = json.loads(json.dumps(result.final))  # a deep copy the caller may change
+    content = message.get("content")
+    message["content"] = [block for block in content if _block_ok(block)] if isinstance(content, list) else []
     if message.get("stop_reason") not in _ANTHROPIC_REASONS:
         message["stop_reason"] = _ANTHROPIC_STOP[result.stop]
     usage = message.get("usage")
@@ -180,6 +184,23 @@ def _anthropic_own(result: AccumulatedResult) -> dict[str, Any]:
     for key in ("id", "model"):
         message[key] = _str(message.get(key))
     return message
+
+
+# The fields each core block type must have, with their types (other block types are the provider's own).
+_BLOCK_FIELDS: dict[str, tuple[tuple[str, type], ...]] = {
+    "text": (("text", str),),
+    "thinking": (("thinking", str), ("signature", str)),
+    "redacted_thinking": (("data", str),),
+    "tool_use": (("id", str), ("name", str), ("input", dict)),
+    "server_tool_use": (("id", str), ("name", str), ("input", dict)),
+}
+
+
+def _block_ok(block: object) -> bool:
+    """Return True for a content block the schema takes: a dict with a string ``type`` and its fields."""
+    if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+        return False
+    return all(isinstance(block.get(key), kind) for key, kind in _BLOCK_FIELDS.get(block["type"], ()))
 
 
 def _input(call: ToolCall) -> dict[str, Any]:
