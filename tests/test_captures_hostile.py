@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from examples.make_captures import CHAT_REQUEST, CHAT_URL, curl_include, har, har_entry, openai_chat_body
+from examples.make_captures import CHAT_REQUEST, CHAT_URL, har, har_entry, openai_chat_body
 from sseparse import accumulate, cli
 from sseparse.captures import (
     COMMANDS,
@@ -279,8 +279,7 @@ def test_damaged_gzip_body_keeps_what_came_before() -> None:
 # -- 13. curl --trace numbers of thousands of digits --------------------------------------------------------
 
 
-def _trace(size_text: str | None = None, offset_text: str | None = None) -> bytes:
-    body = curl_include(CHAT).split(b"\r\n\r\n", 1)[1]
+def _trace(size_text: str | None = None, offset_text: str | None = None, body: bytes = CHAT) -> bytes:
     head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n"
     out = [b"== Info: Connected\n"]
     for kind, data in (("<= Recv header", head), ("<= Recv data", body)):
@@ -301,6 +300,21 @@ def test_trace_section_size_of_thousands_of_digits_is_ignored() -> None:
 
 def test_trace_dump_offset_of_thousands_of_digits_is_not_a_dump_line() -> None:
     check_outcome(_trace(offset_text="f" * 5000), "offset.trace")
+
+
+def test_trace_hex_dump_from_a_file_is_streamed_in_pieces(tmp_path: Path) -> None:
+    """A file's received data is read again as the body is read, 64 KiB at a time: nothing holds it whole."""
+    path = tmp_path / "big.trace"
+    body = CHAT * 60  # about 130 KB
+    path.write_bytes(_trace(body=body))
+    (response,) = read(str(path))
+    chunks = list(response.iter_bytes())
+    assert b"".join(chunks) == body
+    assert len(chunks) > 1
+    assert max(map(len, chunks)) < 70_000
+    assert b"".join(response.iter_bytes()) == body  # a file can be read again
+    (piped,) = read(io.BytesIO(path.read_bytes()))  # a pipe is read once: held whole, the same body
+    assert piped.body == body
 
 
 def test_trace_line_longer_than_any_dump_line_is_cut() -> None:
@@ -578,3 +592,14 @@ def test_har_nested_deep_in_a_field_sseparse_does_not_read_is_fine() -> None:
     result = analyse(response).result
     assert result is not None
     assert result.text == CHAT_TEXT
+
+
+@pytest.mark.slow
+def test_peak_memory_does_not_grow_with_a_trace_file(tmp_path: Path) -> None:
+    """A ``curl --trace`` file's hex dump is streamed: three times the data costs no more memory."""
+    peaks = []
+    for size in (256 << 10, 768 << 10):
+        path = tmp_path / f"{size}.trace"
+        path.write_bytes(_trace(body=b"data: " + b"z" * size))
+        peaks.append(peak_memory(tmp_path, "result", "--max-event-size", str(64 << 10), str(path)))
+    assert peaks[1] - peaks[0] < 128 << 10, peaks  # holding the data would add 512 KiB or more
