@@ -17,9 +17,12 @@ Example::
 - `chunkings` gives the ways a transport could split some bytes into reads.
 - `events` gives `ServerSentEvent` values a conforming decoder could dispatch.
 - `llm_streams` gives an LLM provider's stream and what it must accumulate to.
+- `faults` gives what a network and a provider can do to a stream (cuts, stalls, error statuses,
+  error events, chunkings), ready for `sseparse.testing.ReplayServer`.
 
 The modules behind this one, by concern: ``_sse`` (SSE streams, chunkings, events), ``_llm`` (LLM
-provider streams and their expected results), ``_common`` (argument checks). This is the only
+provider streams and their expected results), ``_faults`` (faults for the replay server),
+``_common`` (argument checks). This is the only
 sseparse package that imports Hypothesis (the ``testing`` extra).
 """
 
@@ -31,6 +34,8 @@ except ImportError as exc:  # pragma: no cover - tested in a subprocess
     msg = 'sseparse.strategies needs Hypothesis: pip install "sseparse[testing]"'
     raise ImportError(msg, name="hypothesis") from exc
 
+from sseparse.strategies._faults import FAULT_KINDS as FAULT_KINDS
+from sseparse.strategies._faults import Fault, faults
 from sseparse.strategies._llm import LLM_FORMATS as LLM_FORMATS
 from sseparse.strategies._llm import ExpectedChoice, ExpectedResult, ExpectedToolCall, llm_streams
 from sseparse.strategies._sse import BOM as BOM
@@ -41,8 +46,10 @@ __all__ = [
     "ExpectedChoice",
     "ExpectedResult",
     "ExpectedToolCall",
+    "Fault",
     "chunkings",
     "events",
+    "faults",
     "llm_streams",
     "sse_streams",
 ]

@@ -284,7 +284,8 @@ def _responses(answer: _Answer, end: str) -> bytes:
     return b"".join(_sse({**event, "sequence_number": n}, event["type"]) for n, event in enumerate(events))
 
 
-def _error(wire_format: str, message: str) -> bytes:
+def error_block(wire_format: str, message: str) -> bytes:
+    """Return the in-stream error event each provider sends (an SSE block)."""
     if wire_format == "anthropic-messages":
         return _sse({"type": "error", "error": {"type": "overloaded_error", "message": message}}, "error")
     if wire_format == "gemini":
@@ -329,7 +330,7 @@ def _llm_stream(  # noqa: PLR0913
     error = None
     if end == "error":
         error = draw(_ERROR_MESSAGES)
-        wire += _error(wire_format, error)
+        wire += error_block(wire_format, error)
     elif end == "truncated" and draw(st.booleans()):
         wire += b'data: {"candidates": [{"content'  # cut inside the next event: never dispatched (R6)
     choices = []
