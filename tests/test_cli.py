@@ -646,3 +646,15 @@ def test_jobs_batches_small_files_together_and_large_ones_alone(tmp_path: Path) 
     assert len(batches) < 10  # the small ones share batches: no task per file
     assert cli.batches([], 2) == []
     assert cli.batches([str(tmp_path / "missing.sse")], 4) == [[str(tmp_path / "missing.sse")]]
+
+
+def test_jobs_keep_the_order_with_stdin_and_empty_folders_between_files(corpus: Path) -> None:
+    """Pooled files, a folder without captures and standard input: the same output as one job, in order."""
+    (corpus / "empty").mkdir()
+    args = ["text", corpus / "chat.sse", corpus / "empty", corpus / "tool.sse", "-", corpus / "both.har", corpus / "missing.sse"]
+    one = run(*args, stdin=CHAT)
+    two = run(*args[:1], "--jobs", "2", *args[1:], stdin=CHAT)
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+    assert one.returncode == 2
+    assert "no capture files in this directory" in one.stderr
+    assert one.stdout.count(CHAT_TEXT) == 3
