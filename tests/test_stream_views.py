@@ -450,3 +450,21 @@ def test_async_timings_with_an_injected_clock() -> None:
 
     timings = asyncio.run(main())
     assert (timings.first_byte, timings.first_delta, timings.total, timings.chunks) == (0.25, 0.25, 0.75, 2)
+
+
+def test_text_stream_and_updates_across_a_resumed_connection() -> None:
+    """mode="resume": the second connection goes on after Last-Event-ID; text and updates come once."""
+    blocks = openai_chat_blocks(ids=True)
+
+    def connect(state: Any) -> list[bytes]:
+        start = int(state.last_event_id or 0)
+        return blocks[start:4] if start == 0 else blocks[start:]
+
+    texts = list(reconnecting(connect, "openai-chat", mode="resume", sleep=lambda _: None).text_stream)
+    assert texts == WORDS
+    stream = reconnecting(connect, "openai-chat", mode="resume", sleep=lambda _: None)
+    updates = list(stream.updates())
+    assert [u.text for u in updates if isinstance(u, TextDelta)] == WORDS
+    assert not any(isinstance(u, ResetUpdate) for u in updates)
+    assert stream.attempts == 2
+    assert stream.result().text == TEXT
