@@ -651,7 +651,15 @@ def test_jobs_batches_small_files_together_and_large_ones_alone(tmp_path: Path) 
 def test_jobs_keep_the_order_with_stdin_and_empty_folders_between_files(corpus: Path) -> None:
     """Pooled files, a folder without captures and standard input: the same output as one job, in order."""
     (corpus / "empty").mkdir()
-    args = ["text", corpus / "chat.sse", corpus / "empty", corpus / "tool.sse", "-", corpus / "both.har", corpus / "missing.sse"]
+    args: list[str | Path] = [
+        "text",
+        corpus / "chat.sse",
+        corpus / "empty",
+        corpus / "tool.sse",
+        "-",
+        corpus / "both.har",
+        corpus / "missing.sse",
+    ]
     one = run(*args, stdin=CHAT)
     two = run(*args[:1], "--jobs", "2", *args[1:], stdin=CHAT)
     assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
