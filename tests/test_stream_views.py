@@ -278,12 +278,21 @@ def test_updates_end_with_the_error_update_then_raise() -> None:
 
 
 def test_result_follows_the_update_in_hand() -> None:
-    """While holding the TextDelta of a chunk, result() has that chunk and none of the later ones."""
-    stream = Stream([b"".join(openai_chat_blocks())], "openai-chat")
-    for update in stream.updates():
-        if isinstance(update, TextDelta):
-            assert stream.result().text.endswith(update.text)
-            assert stream.result().end == "truncated"
+    """While holding the TextDelta of a chunk, result() has that chunk and none of the later ones, in every chunking."""
+    data = b"".join(openai_chat_blocks(tool=True))
+    for chunks in chunkings(data):
+        stream = Stream(chunks, "openai-chat")
+        seen = []
+        for update in stream.updates():
+            result = stream.result()
+            seen.append((update, result.text, [call.arguments for call in result.tool_calls], result.end))
+            if isinstance(update, TextDelta):
+                assert result.text.endswith(update.text)
+        texts = [text for update, text, _, _ in seen if isinstance(update, TextDelta)]
+        assert texts == ["".join(WORDS[: n + 1]) for n in range(len(WORDS))]
+        assert {end for *_, end in seen[:-1]} == {"truncated"}
+        args = [calls[0] for update, _, calls, _ in seen if isinstance(update, ToolCallArgumentsDelta)]
+        assert args == ['{"city"', '{"city": "Zür', '{"city": "Zürich"}']
 
 
 # -- async twins, under asyncio and trio ------------------------------------------------------------------
