@@ -320,7 +320,8 @@ def reconnecting(  # noqa: PLR0913
     over otherwise; ``"resume"`` and ``"restart"`` force one. A restart resets ``stream.result()``
     and calls ``on_restart(state)`` before the first chunk of the new attempt (when chunks of the
     abandoned one were handed out). ``sleep`` defaults to `time.sleep` and ``clock`` to
-    `time.monotonic`; pass your own in tests. Other keyword options are those of `Stream`.
+    `time.monotonic`; pass your own in tests (a ``clock`` given here also drives the stream's
+    ``timings``). Other keyword options are those of `Stream`.
 
     >>> stream = reconnecting(lambda state: [b"data: hi\n\n"])
     >>> [event.data for event in stream]
@@ -342,6 +343,8 @@ def reconnecting(  # noqa: PLR0913
         on_restart=on_restart,
         clock=clock,
     )
+    if clock is not None:
+        options.setdefault("clock", clock)  # one clock for the deadline and the stream's timings
     return Stream(None, format, _reconnect=policy, **options)
 
 
@@ -386,4 +389,6 @@ def areconnecting(  # noqa: PLR0913
         on_restart=on_restart,
         clock=clock,
     )
+    if clock is not None:
+        options.setdefault("clock", clock)  # one clock for the deadline and the stream's timings
     return AsyncStream(None, format, _reconnect=policy, **options)

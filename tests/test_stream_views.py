@@ -477,3 +477,21 @@ def test_text_stream_and_updates_across_a_resumed_connection() -> None:
     assert not any(isinstance(u, ResetUpdate) for u in updates)
     assert stream.attempts == 2
     assert stream.result().text == TEXT
+
+
+def test_timings_across_a_reconnect_use_the_clock_given_to_reconnecting() -> None:
+    """reconnecting(clock=...): the deadline's clock also times the stream; first byte stays the first ever."""
+    clock = FakeClock()
+    blocks = openai_chat_blocks(ids=True)
+
+    def connect(state: Any) -> Iterable[bytes]:
+        if not state.last_event_id:
+            return _timed_source(clock, [(1.0, blocks[0]), (2.0, blocks[1])])  # then cut off
+        return _timed_source(clock, [(5.0, b"".join(blocks[int(state.last_event_id) :]))])
+
+    stream = reconnecting(connect, "openai-chat", mode="resume", sleep=lambda _: None, clock=clock)
+    assert "".join(stream.text_stream) == TEXT
+    timings = stream.timings
+    assert timings is not None
+    assert (timings.first_byte, timings.first_delta, timings.total, timings.ended) == (1.0, 2.0, 5.0, True)
+    assert timings.output_tokens == len(WORDS)
