@@ -444,3 +444,16 @@ def test_the_cli_finds_an_installed_plugin(tmp_path: Path) -> None:
         record = json.loads(out.stdout.splitlines()[0])
         assert record["format"] == "demo-shout"
         assert record["text"] == "HELLO WORLD"
+
+
+def test_built_in_formats_never_read_the_entry_points() -> None:
+    """Reading the entry points scans every installed package: a built-in format (named or detected) never pays for it."""
+    code = (
+        "import sys, sseparse\n"
+        "sseparse.accumulate(open('docs/streams/openai-chat-tools.sse', 'rb'))\n"
+        "list(sseparse.Stream([open('docs/streams/gemini.sse', 'rb').read()], format='gemini', raw=True))\n"
+        "sseparse.accumulate(open('docs/streams/cohere-tools.sse', 'rb'), format='cohere-v2')\n"
+        "print('importlib.metadata' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "False"

@@ -241,12 +241,11 @@ def _ask(detectors: dict[str, Callable[[ServerSentEvent, Any], bool]], event: Se
 
 
 def _detect(event: ServerSentEvent, payload: Any) -> str | None:  # noqa: ANN401
-    return (
-        _ask(_DETECTORS, event, payload)
-        or detect_builtin(event, payload)
-        or _ask(_BUILTIN_DETECTORS, event, payload)
-        or _ask(_PLUGIN_DETECTORS, event, payload)
-    )
+    name = _ask(_DETECTORS, event, payload) or detect_builtin(event, payload) or _ask(_BUILTIN_DETECTORS, event, payload)
+    if name is None:
+        load_plugins()  # only now: reading the entry points costs a scan of every installed package
+        name = _ask(_PLUGIN_DETECTORS, event, payload)
+    return name
 
 
 class AutoAccumulator:
@@ -259,7 +258,6 @@ class AutoAccumulator:
     """
 
     def __init__(self) -> None:
-        load_plugins()
         self.delegate: Accumulator | None = None
         self._held: list[ServerSentEvent] = []
         self._failure: StreamErrorInfo | None = None

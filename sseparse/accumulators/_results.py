@@ -225,6 +225,7 @@ class Choice:
     ever sent (OpenAI keeps the two apart). ``reasoning`` joins the reasoning text; ``reasoning_fields``
     keeps each wire key apart (``{"reasoning_content": ...}``). ``extra`` holds format specifics
     (logprobs, Azure ``content_filter_results`` and annotations, audio, legacy ``function_call`` ...).
+    ``stop`` is this choice's `Stop` (None while unfinished). Choices compare equal by value.
     """
 
     __slots__ = (
@@ -313,6 +314,12 @@ class AccumulatedResult:
     ``details``        format specifics: Responses ``sequence_gaps``, Anthropic ``pings``, Azure
                        ``prompt_filter_results``, ...
     ``timings``        `sseparse.Timings` when the result came from a live `Stream`, else None.
+    ``stop``           `Stop`: why the model stopped, the same for every provider (choice 0's), or None
+                       while unfinished.
+    ``tokens``         `Tokens`: the usage the same for every provider (fields None when not reported).
+
+    Results compare equal by value (``timings`` aside) and `as_dict` gives JSON-ready data; `to_openai`,
+    `to_anthropic`, `parse` and `parse_partial` give the one view across providers.
     """
 
     __slots__ = (

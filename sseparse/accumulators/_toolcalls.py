@@ -154,7 +154,15 @@ def _is_json(text: str) -> bool:
 
 
 class ToolCallTracker:
-    """The calls of one message, resolved by the identity rules in the module docstring."""
+    """The tool calls of one message, each delta resolved to its call by the identity rules.
+
+    `resolve` returns the call a delta belongs to and whether it was just opened: a known non-empty
+    ``id`` goes to its call; a new ``id`` opens a call even when its ``index`` is taken; else the
+    call at ``index`` (a new index opens one); with neither, the latest call. `set_identity` sets
+    ``name`` and ``type`` once (repeats and ``""`` ignored); `CallBuilder.add_arguments` appends the
+    argument text. Every non-standard resolution goes to ``note`` (the merge notes). ``calls`` lists
+    the calls in order.
+    """
 
     __slots__ = ("_by_id", "_by_index", "_note", "calls")
 
