@@ -448,7 +448,8 @@ class ReplayServer(_Replay):
 
     Offsets past the end of a body mean its end. Use it as a context manager (or call `start` and
     `close`); ``url`` is the base URL to give a client (``base_url=server.url`` for the SDKs), any
-    path and method is answered, and ``requests`` lists what was asked, headers included.
+    path is answered (GET, POST, PUT, PATCH, DELETE, OPTIONS), and ``requests`` lists what was asked,
+    headers included.
     """
 
     def __init__(  # noqa: PLR0913

@@ -645,3 +645,43 @@ def test_a_cut_raises_incomplete_stream_error_in_the_anthropic_sdk_with_strict_i
             )
         with sdk.install(client, strict=True), pytest.raises(IncompleteStreamError):
             _anthropic_text(client)
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+def test_async_openai_over_the_server(fault: str) -> None:
+    body, options = _options(fault)
+    with ReplayServer(body, **options) as server:
+
+        async def main() -> str:
+            async with openai.AsyncOpenAI(
+                base_url=server.url, api_key="sk-test", max_retries=0, timeout=timeout_for(fault)
+            ) as client:
+                stream = await client.chat.completions.create(
+                    model="m", messages=[{"role": "user", "content": "Hi"}], stream=True
+                )
+                return "".join([chunk.choices[0].delta.content or "" async for chunk in stream if chunk.choices])
+
+        _check_openai(fault, lambda: asyncio.run(main()))
+
+
+@pytest.mark.parametrize("fault", ANTHROPIC_FAULTS)
+@pytest.mark.parametrize("via", ["server", "transport"])
+def test_async_anthropic(fault: str, via: str) -> None:
+    options = dict(ANTHROPIC_FAULTS[fault])
+    body = options.pop("body", ANTHROPIC)
+    base = vars(anthropic._base_client)
+    module = base.get("httpx2") or base["httpx"]  # the httpx the SDK takes as http_client
+    replay = replay_transport(body, library=module.__name__, **options)
+
+    async def main(server: ReplayServer) -> str:
+        if via == "server":
+            client = anthropic.AsyncAnthropic(base_url=server.url, api_key="sk-ant", max_retries=0, timeout=timeout_for(fault))
+        else:
+            http_client = module.AsyncClient(transport=replay.async_transport, timeout=timeout_for(fault))
+            client = anthropic.AsyncAnthropic(api_key="sk-ant", max_retries=0, http_client=http_client)
+        messages = [{"role": "user", "content": "Hi"}]
+        async with client, client.messages.stream(model="m", max_tokens=64, messages=messages) as stream:
+            return str(await stream.get_final_text())
+
+    with ReplayServer(body, **options) as server:
+        _check_anthropic(fault, lambda: asyncio.run(main(server)))
