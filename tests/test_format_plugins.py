@@ -207,6 +207,7 @@ class Lines(FormatAccumulator):
         self.lines: list[str] = []
         self.reason: str | None = None
         self.usage: dict[str, Any] | None = None
+        self.refusal: str | None = None
 
     def handle(self, payload: dict[str, Any], kind: str, out: list[sseparse.Update] | None) -> None:
         """Keep the text; the end carries the reason and usage."""
@@ -217,6 +218,8 @@ class Lines(FormatAccumulator):
         elif kind == "end":
             self.reason = payload.get("reason")
             self.usage = payload.get("usage")
+        elif kind == "refuse":
+            self.refusal = payload.get("text")
 
     def tokens(self, usage: object) -> Tokens:
         """``{"in": n, "out": n}``."""
@@ -227,6 +230,7 @@ class Lines(FormatAccumulator):
         if self.lines == ["boom"]:
             raise RuntimeError("snapshot bug")
         return self.build_result(
+            refusal=self.refusal,
             text="".join(self.lines),
             has_text=bool(self.lines),
             finish_reason=self.reason,
@@ -263,6 +267,14 @@ def test_a_registered_class_is_found_by_name_and_detected() -> None:
         assert result.tokens == Tokens(input=3, output=2, total=5)
     assert sseparse.accumulate(lines_stream("a", reason="cut")).stop is Stop.LENGTH
     assert sseparse.accumulate(lines_stream("a", end=False)).end == "truncated"
+
+
+@pytest.mark.usefixtures("lines_format")
+def test_a_plugin_answer_that_is_only_a_refusal() -> None:
+    """build_result(refusal=...) gives result.refusal, and a finished answer that is only a refusal stops as REFUSAL."""
+    result = sseparse.accumulate(sse([{"type": "refuse", "text": "No."}, {"type": "end", "reason": "done"}], events=True))
+    assert result.refusal == "No."
+    assert result.stop is Stop.REFUSAL
 
 
 @pytest.mark.usefixtures("lines_format")

@@ -122,6 +122,7 @@ class FormatAccumulator(BaseAccumulator):
         has_text: bool,
         reasoning: str = "",
         reasoning_fields: dict[str, str] | None = None,
+        refusal: str | None = None,
         tool_calls: list[ToolCall] | None = None,
         finish_reason: str | None = None,
         usage: dict[str, Any] | None = None,
@@ -130,7 +131,8 @@ class FormatAccumulator(BaseAccumulator):
     ) -> AccumulatedResult:
         """Build the result of a format with one answer (its `Choice` 0 repeats these fields).
 
-        ``has_text``: text content was sent at all (``choice.content`` is None otherwise).
+        ``has_text``: text content was sent at all (``choice.content`` is None otherwise); ``refusal``
+        the refusal text when the model declined (an answer that is only a refusal stops as `Stop.REFUSAL`).
         ``format``, ``end``, ``error`` and ``merge_notes`` are the accumulator's own.
         """
         calls = tool_calls if tool_calls is not None else []
@@ -140,6 +142,7 @@ class FormatAccumulator(BaseAccumulator):
             content=text if has_text else None,
             reasoning=reasoning,
             reasoning_fields=reasoning_fields,
+            refusal=refusal,
             tool_calls=calls,
             finish_reason=finish_reason,
         )
