@@ -74,10 +74,19 @@ class Headers(Mapping[str, str]):
         return isinstance(name, str) and name.lower() in self._by_name
 
     def __iter__(self) -> Iterator[str]:
-        return iter(name for name, _ in self._pairs)
+        seen: set[str] = set()
+        for name, _ in self._pairs:  # each name once, spelled as first sent
+            if name.lower() not in seen:
+                seen.add(name.lower())
+                yield name
 
     def __len__(self) -> int:
-        return len(self._pairs)
+        return len(self._by_name)
+
+    def get_all(self, name: str) -> list[str]:
+        """Return every value sent under ``name`` (case-insensitive), in order."""
+        lowered = name.lower()
+        return [value for key, value in self._pairs if key.lower() == lowered]
 
     def __repr__(self) -> str:
         return f"Headers({self._pairs!r})"
@@ -387,7 +396,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         try:
             body = self._read_body()
-        except (OSError, ValueError):
+        except OSError:
+            return
+        except ValueError:  # a Content-Length or chunk size that is not a number
+            self.send_error(400)
             return
         if body is None:
             self.send_error(413)

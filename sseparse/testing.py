@@ -23,8 +23,13 @@ The decoder under test only needs this shape (no sseparse types involved)::
 Rule: the checker never crashes because the decoder under test misbehaves. Whatever the decoder
 raises (`Exception` subclasses) is recorded as a failure of that run and the next run goes on.
 
-This module uses the standard library only (random chunkings come from `random.Random`), so it works
-without the ``testing`` extra.
+`ReplayServer` and `replay_transport` test the code that *consumes* a stream, through the HTTP client
+it really uses: they replay bytes or a capture with faults (chunkings, cuts, stalls, HTTP error
+statuses, error events), and record the requests. See "Test your application" in docs/testing.md.
+
+This module uses the standard library only (random chunkings come from `random.Random`; the replay
+server is ``http.server``, and httpx is imported by `replay_transport` only), so it works without the
+``testing`` extra.
 """
 
 from __future__ import annotations

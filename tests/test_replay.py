@@ -685,3 +685,23 @@ def test_async_anthropic(fault: str, via: str) -> None:
 
     with ReplayServer(body, **options) as server:
         _check_anthropic(fault, lambda: asyncio.run(main(server)))
+
+
+def test_request_headers_are_a_case_insensitive_mapping_that_keeps_repeats() -> None:
+    replay = replay_transport(b"data: x\n\n")
+    with httpx.Client(transport=replay.transport) as client:
+        client.get("https://replay.invalid/", headers=[("X-Tag", "a"), ("x-tag", "b")])
+    headers = replay.requests[0].headers
+    assert headers["x-TAG"] == "a"
+    assert headers.get_all("X-Tag") == ["a", "b"]
+    assert list(headers).count("X-Tag") + list(headers).count("x-tag") == 1
+    assert len(headers) == len({name.lower() for name in headers})
+
+
+def test_a_request_with_a_bad_content_length_gets_400() -> None:
+    with ReplayServer(OPENAI) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: lots\r\n\r\n")
+            assert sock.recv(4096).startswith(b"HTTP/1.1 400")
+        assert server.requests == []
