@@ -66,6 +66,7 @@ if TYPE_CHECKING:
     from sseparse.accumulators import AccumulatedResult, Accumulator, Update
     from sseparse.accumulators._tags import ReasoningTagsOption
     from sseparse.models.anthropic import MessageStreamEvent
+    from sseparse.models.cohere import StreamedChatResponse
     from sseparse.models.gemini import GenerateContentResponse
     from sseparse.models.openai_chat import ChatCompletionChunk
     from sseparse.models.openai_responses import ResponseStreamEvent
@@ -966,6 +967,15 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
         ) -> None: ...
         @overload
         def __init__(
+            self: Stream[StreamedChatResponse],
+            source: SyncSource,
+            format: Literal["cohere-v2"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_StreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
             self: Stream[ServerSentEvent],
             source: SyncSource,
             format: None = None,
@@ -1216,6 +1226,15 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
             self: AsyncStream[GenerateContentResponse],
             source: AsyncSource,
             format: Literal["gemini"],
+            *,
+            raw: Literal[False] = False,
+            **options: Unpack[_AsyncStreamOptions],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: AsyncStream[StreamedChatResponse],
+            source: AsyncSource,
+            format: Literal["cohere-v2"],
             *,
             raw: Literal[False] = False,
             **options: Unpack[_AsyncStreamOptions],

@@ -23,6 +23,7 @@ REVEALS: list[tuple[str, str]] = [
     ('Stream(chunks, "openai-responses")', "sseparse._stream.Stream[sseparse.models.openai_responses.ResponseStreamEvent]"),
     ('Stream(chunks, "anthropic-messages")', "sseparse._stream.Stream[sseparse.models.anthropic.MessageStreamEvent]"),
     ('Stream(chunks, "gemini")', "sseparse._stream.Stream[sseparse.models.gemini.GenerateContentResponse]"),
+    ('Stream(chunks, "cohere-v2")', "sseparse._stream.Stream[sseparse.models.cohere.StreamedChatResponse]"),
     ("Stream(chunks)", "sseparse._stream.Stream[sseparse._events.ServerSentEvent]"),
     ("Stream(chunks, None)", "sseparse._stream.Stream[sseparse._events.ServerSentEvent]"),
     ('Stream(chunks, "openai-chat", raw=True)', "sseparse._stream.Stream[dict[str, Any]]"),
@@ -40,6 +41,7 @@ REVEALS: list[tuple[str, str]] = [
         'AsyncStream(achunks, "gemini", idle_timeout=5)',
         "sseparse._stream.AsyncStream[sseparse.models.gemini.GenerateContentResponse]",
     ),
+    ('AsyncStream(achunks, "cohere-v2")', "sseparse._stream.AsyncStream[sseparse.models.cohere.StreamedChatResponse]"),
     ("AsyncStream(achunks)", "sseparse._stream.AsyncStream[sseparse._events.ServerSentEvent]"),
     ('AsyncStream(achunks, "anthropic-messages", raw=True)', "sseparse._stream.AsyncStream[dict[str, Any]]"),
 ]
@@ -125,3 +127,20 @@ def test_mypy_rejects_a_misspelt_field(mypy_output: dict[str, list[str]]) -> Non
 def test_mypy_accepts_the_documented_loop(mypy_output: dict[str, list[str]]) -> None:
     """The loop of the docs type-checks under --strict with no cast: delta is never None."""
     assert mypy_output["correct.py"] == []
+
+
+def test_every_built_in_format_with_models_has_its_overload() -> None:
+    """The overloads and the formats' declared chunk models agree, and no built-in format lacks one."""
+    from sseparse.accumulators import format_traits, formats  # noqa: PLC0415
+
+    revealed = {}
+    for expression, expected in REVEALS:
+        match = re.fullmatch(r'Stream\(chunks, "([a-z0-9-]+)"\)', expression)
+        if match and match.group(1) != "my-format":
+            revealed[match.group(1)] = re.fullmatch(r"sseparse\._stream\.Stream\[(.*)\]", expected).group(1)  # type: ignore[union-attr]
+    declared = {
+        name: path.replace(":", ".")
+        for name in formats()
+        if (path := format_traits(name).chunk_model) is not None and path.startswith("sseparse.models.")
+    }
+    assert revealed == declared
