@@ -25,6 +25,8 @@ from sseparse._iter import aiter_events, iter_events, parse
 # The rest loads on first use (PEP 562), so `import sseparse` costs only the decoder: streams and
 # accumulators pull in more code than an SDK that embeds the decoder needs.
 _LAZY = {
+    "json_backend": "sseparse._json",
+    "use_json_backend": "sseparse._json",
     "keepalive": "sseparse._keepalive",
     "keepalive_sync": "sseparse._keepalive",
     "ResumeState": "sseparse._reconnect",
@@ -75,6 +77,7 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from sseparse._json import json_backend, use_json_backend
     from sseparse._keepalive import keepalive, keepalive_sync
     from sseparse._reconnect import ResumeState, areconnecting, reconnecting
     from sseparse._stream import AsyncStream, Stream
@@ -198,6 +201,7 @@ __all__ = [
     "formats",
     "is_error_payload",
     "iter_events",
+    "json_backend",
     "keepalive",
     "keepalive_sync",
     "load_plugins",
@@ -206,4 +210,5 @@ __all__ = [
     "reconnecting",
     "register_format",
     "unregister_format",
+    "use_json_backend",
 ]

@@ -25,15 +25,28 @@ recursion limits of the fast JSON libraries (jiter: 200, orjson: 1024). `MAX_INT
 the smallest value `sys.set_int_max_str_digits` accepts, so the outcome never depends on the
 process-wide setting.
 
-Backends: the standard library is the reference. Another backend may be installed with
-`set_backend`; it must return exactly what the reference returns, and for any text it does not
-handle identically it must raise (any `Exception`): `loads` then decides with the reference. The
-guards (depth, integer size, surrogates) run on every path, so they hold whatever the backend.
+Backends: the standard library is the reference. A faster parser is chosen at the first parse:
+orjson if it can be imported, else jiter (or ``pydantic_core.from_json``, the same parser, which
+comes with pydantic), else the standard library alone. ``SSEPARSE_JSON=stdlib|orjson|jiter`` in the
+environment, or `use_json_backend`, forces one; `json_backend` names the one in use. A backend
+returns exactly what the reference returns; each one declines (raises) the texts it would read
+differently, and `loads` then decides with the reference:
+
+- orjson turns integers outside the 64-bit range into floats and refuses ``NaN``, ``Infinity``,
+  ``1e999`` and lone surrogates, so a text with a run of 19 or more digits, or one it refuses, goes
+  to the reference;
+- jiter refuses lone surrogates and nesting deeper than 200, and reads integers of any length, so
+  the integer-size guard below runs before it.
+
+Lower-level, `set_backend` installs any parser with the same contract. The guards (depth, integer
+size, surrogates) run on every path, so they hold whatever the backend. ``tests/test_json_backends.py``
+compares every backend with the reference over every captured stream and generated texts.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from itertools import accumulate
 
@@ -45,7 +58,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["MAX_DEPTH", "MAX_INT_DIGITS", "NotJSONError", "loads", "set_backend"]
+__all__ = ["BACKENDS", "MAX_DEPTH", "MAX_INT_DIGITS", "NotJSONError", "json_backend", "loads", "set_backend", "use_json_backend"]
 
 MAX_DEPTH = 128
 """Deepest nesting of arrays and objects `loads` accepts (``[]`` is depth 1)."""
@@ -88,8 +101,29 @@ _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
-_backend: Callable[[str], Any] | None = None
-_fast_len = _SHORT  # texts up to this length take the inline fast path; -1 while a backend is installed
+BACKENDS = ("orjson", "jiter", "stdlib")
+"""The backends `use_json_backend` and ``SSEPARSE_JSON`` know, in the order the automatic choice tries them."""
+
+ENV_VAR = "SSEPARSE_JSON"
+
+# Bytes -> bytes where every ASCII digit becomes "0" and every other byte a space: one C pass
+# (`bytes.translate`), after which a run of N digits is the substring b"0" * N (memmem).
+_DIGIT_MAP = bytes(0x30 if 0x30 <= i <= 0x39 else 0x20 for i in range(256))
+_LONG_INT = b"0" * (MAX_INT_DIGITS + 1)
+_ORJSON_INT = b"0" * 19  # |n| >= 2**63 - 1 has 19 digits or more; orjson makes a float of n >= 2**64 or n < -2**63
+
+
+def _first_use(text: str) -> Any:  # noqa: ANN401
+    """Choose the backend (``SSEPARSE_JSON``, else automatically) at the first parse, then parse with it."""
+    _choose(os.environ.get(ENV_VAR, ""))
+    if _backend is None:
+        return _reference(text)
+    return _backend(text)
+
+
+_backend: Callable[[str], Any] | None = _first_use
+_backend_name = "stdlib"  # what `json_backend` reports once the choice is made
+_fast_len = -1  # texts up to this length take the inline fast path; -1 while a backend is installed
 
 
 def set_backend(parse: Callable[[str], Any] | None) -> None:
@@ -98,9 +132,99 @@ def set_backend(parse: Callable[[str], Any] | None) -> None:
     ``parse(text)`` must return exactly what the reference returns, or raise for any text it does not
     handle identically (``NaN``, huge integers, lone surrogates ...); `loads` then uses the reference.
     """
-    global _backend, _fast_len  # noqa: PLW0603 - one process-wide choice
+    global _backend, _backend_name, _fast_len  # noqa: PLW0603 - one process-wide choice
     _backend = parse
+    _backend_name = "stdlib" if parse is None else getattr(parse, "backend_name", "custom")
     _fast_len = _SHORT if parse is None else -1
+
+
+def _orjson() -> Callable[[str], Any]:
+    import orjson  # noqa: PLC0415 - optional, and only loaded when chosen
+
+    parse = orjson.loads
+
+    def orjson_loads(text: str) -> Any:  # noqa: ANN401
+        data = text.encode()  # a lone surrogate raises UnicodeEncodeError: the reference decides
+        if len(data) >= 19 and _ORJSON_INT in data.translate(_DIGIT_MAP):
+            msg = "a run of 19 digits: maybe an integer orjson would turn into a float"
+            raise ValueError(msg)
+        return parse(data)
+
+    orjson_loads.backend_name = "orjson"  # type: ignore[attr-defined]
+    return orjson_loads
+
+
+def _jiter() -> Callable[[str], Any]:
+    try:
+        from jiter import from_json  # noqa: PLC0415 - optional, and only loaded when chosen
+    except ImportError:
+        from pydantic_core import from_json  # type: ignore[assignment]  # noqa: PLC0415 - the same parser, shipped with pydantic
+
+    def jiter_loads(text: str) -> Any:  # noqa: ANN401
+        return from_json(text.encode())  # a lone surrogate raises UnicodeEncodeError: the reference decides
+
+    jiter_loads.backend_name = "jiter"  # type: ignore[attr-defined]
+    return jiter_loads
+
+
+_MAKERS: dict[str, Callable[[], Callable[[str], Any]]] = {"orjson": _orjson, "jiter": _jiter}
+
+
+def use_json_backend(name: str | None = None) -> str:
+    """Use the named JSON backend for every parse from now on, in this process; return its name.
+
+    ``name`` is ``"orjson"``, ``"jiter"`` (jiter, or ``pydantic_core.from_json`` where only pydantic
+    is installed) or ``"stdlib"``; ``None`` (or ``"auto"``) makes the automatic choice again: the first
+    of `BACKENDS` that can be imported. Every backend gives the same results (the module docstring
+    says how); only the speed differs. Raises `ValueError` for an unknown name and `ImportError` when
+    the named library is not installed.
+    """
+    if name is None or name == "auto":
+        for candidate in BACKENDS[:-1]:
+            try:
+                return use_json_backend(candidate)
+            except ImportError:
+                continue
+        name = "stdlib"
+    if name == "stdlib":
+        set_backend(None)
+        return "stdlib"
+    maker = _MAKERS.get(name)
+    if maker is None:
+        msg = f"unknown JSON backend {name!r}: use one of {', '.join(BACKENDS)} or None for the automatic choice"
+        raise ValueError(msg)
+    try:
+        parse = maker()
+    except ImportError as exc:
+        msg = f"the JSON backend {name!r} is not installed ({exc}); install it (sseparse[fast] brings orjson) or use another"
+        raise ImportError(msg) from exc
+    set_backend(parse)
+    return name
+
+
+def json_backend() -> str:
+    """Return the name of the JSON backend in use (``"orjson"``, ``"jiter"`` or ``"stdlib"``), choosing it now if needed."""
+    if _backend is _first_use:
+        _choose(os.environ.get(ENV_VAR, ""))
+    return _backend_name
+
+
+def _choose(setting: str) -> None:
+    """Make the first-use choice: ``SSEPARSE_JSON`` if it names an installed backend, else automatic."""
+    wanted = setting.strip().lower()
+    problem = None
+    if wanted and wanted != "auto":
+        try:
+            use_json_backend(wanted)
+        except (ValueError, ImportError) as exc:
+            problem = exc
+        else:
+            return
+    use_json_backend(None)
+    if problem is not None:  # warned after the choice is made: a warning turned into an error changes nothing
+        import warnings  # noqa: PLC0415 - only on a bad setting
+
+        warnings.warn(f"{ENV_VAR}={setting!r} ignored, {_backend_name} used: {problem}", RuntimeWarning, stacklevel=2)
 
 
 def loads(data: str | bytes | bytearray | memoryview) -> Any:  # noqa: ANN401 - JSON is Any by nature
@@ -137,6 +261,8 @@ def _guarded(text: str) -> Any:  # noqa: ANN401
         msg = f"JSON nested deeper than {MAX_DEPTH} levels"
         raise NotJSONError(msg, reason="depth")
     if _backend is not None:
+        if len(text) > MAX_INT_DIGITS and _LONG_INT in text.encode(errors="surrogatepass").translate(_DIGIT_MAP):
+            return _reference(text)  # maybe an integer too long for the reference: it decides
         try:
             value = _backend(text)
         except Exception:  # noqa: BLE001 - the reference decides every text the backend does not take
