@@ -30,6 +30,7 @@ it when it needs a timer (``idle_timeout``) or the default reconnect sleep.
 from __future__ import annotations
 
 import time
+import warnings
 from threading import get_ident
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, Self, TypedDict, TypeVar, Unpack, overload
 
@@ -792,8 +793,6 @@ class _StreamBase(Generic[T, G]):
         if self._closed or self._stop is not None:
             return
         if any(_closable(obj) for obj in (self._iterator, self._source, self.response)):
-            import warnings  # noqa: PLC0415
-
             msg = f"unclosed {self!r}: use 'with' / 'async with', or call close() / aclose(), when you stop early"
             warnings.warn(msg, ResourceWarning, stacklevel=2, source=self)
 
@@ -1091,18 +1090,30 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
         limit = self._idle_timeout
         assert limit is not None
         done = self._watchdog = threading.Event()
-        last = [time.monotonic()]
+        reading: list[float | None] = [None]  # when the pending read started; None between reads
 
         def watch() -> None:
-            while not done.wait(max(0.0, limit - (time.monotonic() - last[0]))):
-                if time.monotonic() - last[0] >= limit:
+            # Only a read counts: a caller that takes its time between chunks is not an idle server.
+            while True:
+                since = reading[0]
+                waited = 0.0 if since is None else time.monotonic() - since
+                if waited >= limit:
                     self._stop = self._stop or "idle"
                     self._interrupt()
                     return
+                if done.wait(limit - waited):
+                    return
 
         threading.Thread(target=watch, name="sseparse idle_timeout", daemon=True).start()
-        for chunk in self._iterator:
-            last[0] = time.monotonic()
+        chunks = self._iterator
+        while True:
+            reading[0] = time.monotonic()
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                return
+            finally:
+                reading[0] = None
             yield chunk
 
     def _run(self) -> Generator[T, None, None]:
@@ -1122,6 +1133,8 @@ class Stream(_StreamBase[T, "Generator[T, None, None]"]):
                     self._release()
                     assert self._reconnect is not None
                     self._reconnect.sleep(wait)
+                    if self._stop == "closed":
+                        return  # closed from another thread during the wait
                 else:
                     return
         finally:
@@ -1341,6 +1354,8 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
                     await self._release()
                     assert self._reconnect is not None
                     await self._reconnect.asleep(wait)
+                    if self._stop == "closed":
+                        return  # closed from another task during the wait
                 else:
                     return
         finally:

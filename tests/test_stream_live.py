@@ -524,3 +524,17 @@ def test_reconnect_does_not_retry_a_401(server: tuple[str, App], client: str) ->
     assert outcome.error.message == "gemini says 401"
     assert app.connections[key] == 1
     assert outcome.closed
+
+
+@pytest.mark.parametrize("client", ["httpx", "requests"])
+def test_a_slow_consumer_is_not_an_idle_server(server: tuple[str, App], client: str) -> None:
+    """Sync idle_timeout counts only the time spent waiting for bytes: a caller slower than the limit still gets everything."""
+    base, _ = server
+    url = f"{base}/stream/openai"
+    outcome = Outcome()
+    with httpx.Client(timeout=TIMEOUT) as http, requests.Session() as session:
+        response = http.send(http.build_request("GET", url), stream=True) if client == "httpx" else session.get(url, stream=True)
+        outcome.stream = Stream(response, "openai-chat", raw=True, idle_timeout=SHORT)
+        _sync(outcome.stream, outcome, on_item=lambda n: threading.Event().wait(2 * SHORT) if n == 2 else None)
+    assert outcome.error is None
+    assert outcome.stream.result().text == "".join(WORDS)
