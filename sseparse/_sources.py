@@ -350,6 +350,8 @@ def transport_failure(exc: BaseException) -> str | None:
 
 def _socket(response: object) -> Any:  # noqa: ANN401
     """Return the socket under a response when the library exposes it (httpx ``network_stream``, urllib3)."""
+    if str(getattr(response, "http_version", "HTTP/1.1")).upper().startswith("HTTP/2"):
+        return None  # one socket carries many requests: shutting it down would end the others too
     extensions = getattr(response, "extensions", None)
     stream = extensions.get("network_stream") if isinstance(extensions, dict) else None
     if stream is not None and callable(getattr(stream, "get_extra_info", None)):
@@ -362,7 +364,8 @@ def _socket(response: object) -> Any:  # noqa: ANN401
 def interrupt(response: object) -> None:
     """Wake a read blocked on ``response`` in another thread: shut its socket down (closing alone does not).
 
-    Best effort: a response whose socket cannot be found is left to ``close()``.
+    Best effort: a response whose socket cannot be found (or an HTTP/2 one, whose socket other
+    requests share) is left to ``close()``.
     """
     try:
         sock = _socket(response)

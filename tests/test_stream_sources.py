@@ -312,3 +312,32 @@ def test_break_without_aclose_under_w_error_resource_warning(close: bool) -> Non
         assert "ResourceWarning" not in result.stderr
     else:
         assert "ResourceWarning: unclosed AsyncStream(format='openai-chat'" in result.stderr
+
+
+class _Socket:
+    def __init__(self) -> None:
+        self.shutdowns: list[int] = []
+
+    def shutdown(self, how: int) -> None:
+        self.shutdowns.append(how)
+
+
+class _NetworkStream:
+    def __init__(self, sock: _Socket) -> None:
+        self.sock = sock
+
+    def get_extra_info(self, name: str) -> Any:
+        return self.sock if name == "socket" else None
+
+
+@pytest.mark.parametrize(("version", "shut"), [("HTTP/1.1", True), ("HTTP/2", False)])
+def test_interrupting_shuts_down_an_http1_socket_but_never_a_shared_http2_one(version: str, shut: bool) -> None:
+    """A blocked HTTP/1.1 read is woken by shutting its socket down; an HTTP/2 socket carries other requests too."""
+    from sseparse._sources import interrupt  # noqa: PLC0415
+
+    sock = _Socket()
+    response = HttpxLike(200, [])
+    response.http_version = version  # type: ignore[attr-defined]
+    response.extensions = {"network_stream": _NetworkStream(sock)}  # type: ignore[attr-defined]
+    interrupt(response)
+    assert sock.shutdowns == ([2] if shut else [])
