@@ -175,7 +175,8 @@ def _anthropic_own(result: AccumulatedResult) -> dict[str, Any]:
     message: dict[str, Any] = json.loads(json.dumps(result.final))  # a deep copy the caller may change
     content = message.get("content")
     message["content"] = [block for block in content if _block_ok(block)] if isinstance(content, list) else []
-    if message.get("stop_reason") not in _ANTHROPIC_REASONS:
+    reason = message.get("stop_reason")
+    if not isinstance(reason, str) or reason not in _ANTHROPIC_REASONS:  # a wire value may be unhashable
         message["stop_reason"] = _ANTHROPIC_STOP[result.stop]
     usage = message.get("usage")
     counted = isinstance(usage, dict) and None not in (count(usage.get("input_tokens")), count(usage.get("output_tokens")))

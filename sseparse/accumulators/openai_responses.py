@@ -287,7 +287,7 @@ class OpenAIResponsesAccumulator(BaseAccumulator):
         item = self._items[index] = _Item(index, dict(base))
         if isinstance(base.get("id"), str):
             self._by_id[base["id"]] = item
-        if base.get("type") in _CALL_TYPES:
+        if _call_key(base) is not None:
             position = self._calls[index] = len(self._calls)
             if out is not None:
                 out.append(ToolCallStarted(position, base.get("call_id"), base.get("name") or ""))
