@@ -202,12 +202,17 @@ class SDKDecoder:
 _REQUESTS: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
 
 
+def _ours_if_sse(theirs: Any, options: dict[str, Any]) -> Any:  # noqa: ANN401
+    """Replace the SDK's SSE decoder with `SDKDecoder`; keep any other decoder (Bedrock's AWS event-stream framing is not SSE)."""
+    return SDKDecoder(**options) if type(theirs).__name__ == "SSEDecoder" else theirs
+
+
 def _installed_class(base: type, options: dict[str, Any]) -> type:
     """Return a subclass of the client class ``base`` whose streams decode with `SDKDecoder` (``options``)."""
 
-    def _make_sse_decoder(self: Any, *_args: Any, **_kwargs: Any) -> SDKDecoder:  # noqa: ANN401, ARG001
+    def _make_sse_decoder(self: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
         # Newer SDKs pass the request options; older ones pass nothing.
-        return SDKDecoder(**options)
+        return _ours_if_sse(base._make_sse_decoder(self, *args, **kwargs), options)  # type: ignore[attr-defined]  # noqa: SLF001
 
     def _build_request(self: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: ANN401
         request = base._build_request(self, *args, **kwargs)  # type: ignore[attr-defined]  # noqa: SLF001
@@ -275,7 +280,9 @@ def install(client: C, *, strict: bool = False, **options: Any) -> C:  # noqa: A
 
     The client's class becomes a subclass of its own (``isinstance`` holds), so ``with_options()``
     and ``copy()`` give installed clients too; installing again replaces the options. anthropic's
-    ``Stream.raw_events(response)`` decodes this client's responses with sseparse as well.
+    ``Stream.raw_events(response)`` decodes this client's responses with sseparse as well. Only the
+    SDK's SSE decoder is replaced: a client that decodes another framing for some requests (Bedrock's
+    AWS event streams) keeps its own decoder for those.
     """
     if not callable(getattr(client, "_make_sse_decoder", None)):
         msg = f"{type(client).__name__} has no _make_sse_decoder(): not an openai or anthropic client?"
@@ -286,6 +293,8 @@ def install(client: C, *, strict: bool = False, **options: Any) -> C:  # noqa: A
     try:
         client.__class__ = installed
     except TypeError:  # a class whose instances cannot change class: this object only, as before
-        client._make_sse_decoder = lambda *_args, **_kwargs: SDKDecoder(strict=strict, **options)  # type: ignore[attr-defined]  # noqa: SLF001
+        theirs = client._make_sse_decoder  # type: ignore[attr-defined]  # noqa: SLF001
+        decoder_options = {"strict": strict, **options}
+        client._make_sse_decoder = lambda *args, **kwargs: _ours_if_sse(theirs(*args, **kwargs), decoder_options)  # type: ignore[attr-defined]  # noqa: SLF001
     _cover_raw_events(base)
     return client

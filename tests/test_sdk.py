@@ -178,3 +178,28 @@ def test_install_refuses_a_non_client_and_checks_options() -> None:
         install(object())
     with pytest.raises(ValueError, match="max_event_size"):
         SDKDecoder(max_event_size=0)
+
+
+class SSEDecoder:
+    """Named like the SDKs' SSE decoder."""
+
+
+class AWSEventStreamDecoder:
+    """Named like anthropic Bedrock's decoder of AWS event streams (a binary framing, not SSE)."""
+
+
+class BedrockLike:
+    """A client that decodes SSE for some requests and AWS event streams for the others, as AnthropicBedrock does."""
+
+    def _make_sse_decoder(self, options: str | None = None) -> object:
+        return SSEDecoder() if options == "control-plane" else AWSEventStreamDecoder()
+
+
+def test_install_replaces_only_the_sse_decoder() -> None:
+    """Bedrock's AWS event-stream decoder is kept; its SSE decoder (and that of derived clients) becomes SDKDecoder."""
+    client = install(BedrockLike(), strict=True)
+    assert isinstance(client, BedrockLike)
+    assert isinstance(client._make_sse_decoder(), AWSEventStreamDecoder)
+    decoder = client._make_sse_decoder("control-plane")
+    assert isinstance(decoder, SDKDecoder)
+    assert decoder.strict
