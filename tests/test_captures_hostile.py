@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from examples.make_captures import CHAT_REQUEST, CHAT_URL, har, har_entry, openai_chat_body
 from sseparse import accumulate, cli
@@ -28,6 +30,7 @@ from sseparse.captures import (
     DEFAULT_MAX_EVENT_SIZE,
     MAX_PROBLEMS_PER_KIND,
     CaptureError,
+    Response,
     analyse,
     process_capture,
     read,
@@ -603,3 +606,35 @@ def test_peak_memory_does_not_grow_with_a_trace_file(tmp_path: Path) -> None:
         path.write_bytes(_trace(body=b"data: " + b"z" * size))
         peaks.append(peak_memory(tmp_path, "result", "--max-event-size", str(64 << 10), str(path)))
     assert peaks[1] - peaks[0] < 128 << 10, peaks  # holding the data would add 512 KiB or more
+
+
+# -- the event-size cap without places (the decoder's fast path) gives what the capped decoder gives ---------
+
+_LIMIT = 200
+
+
+@given(
+    sizes=st.lists(st.sampled_from([1, 30, 90, 450, 2000]), min_size=1, max_size=12),
+    eol=st.sampled_from(["\n", "\r\n", "\r"]),
+    comments=st.booleans(),
+    cuts=st.lists(st.integers(min_value=1, max_value=5000), max_size=8),
+)
+@settings(max_examples=150, deadline=None)
+def test_size_cap_in_any_chunking(sizes: list[int], eol: str, comments: bool, cuts: list[int]) -> None:
+    """Events far below the cap are all kept and those far above it dropped, whatever the chunking and line ends."""
+    blocks = []
+    for i, size in enumerate(sizes):
+        keep_alive = f": ping{eol}{eol}" if comments else ""
+        blocks.append(f"{keep_alive}id: {i}{eol}data: {'x' * size}{eol}{eol}")
+    body = "".join(blocks).encode()
+    points = sorted({cut % len(body) for cut in cuts} - {0})
+    chunks = [body[a:b] for a, b in zip([0, *points], [*points, len(body)], strict=True)]
+    response = Response(capture_format="raw", source="<test>", stream=lambda: iter(chunks))
+    seen: list[str] = []
+    analysis = analyse(response, max_event_size=_LIMIT, on_event=lambda event: seen.append(event.data), accumulate=False)
+    assert seen == ["x" * size for size in sizes if size < _LIMIT]
+    assert analysis.oversized == sum(1 for size in sizes if size > _LIMIT)
+    checked = analyse(
+        Response(capture_format="raw", source="<test>", data=body), max_event_size=_LIMIT, check=True, accumulate=False
+    )
+    assert checked.oversized == analysis.oversized  # the decoder's own cap (check) agrees

@@ -13,6 +13,7 @@ and at most `MAX_PROBLEMS_PER_KIND` problems of one kind are kept (the rest are 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -275,6 +276,77 @@ class _Options:
     max_event_size: int | None = DEFAULT_MAX_EVENT_SIZE
 
 
+_BLANK_PAIRS = (b"\n\n", b"\n\r", b"\r\r")  # two line ends in a row: every blank line holds one of these
+_LF_PAIR = (b"\n\n",)
+_PAIR = re.compile(rb"\n[\r\n]|\r\r")
+_BLANK_END = re.compile(rb"\n(?:\r\n?|\n)|\r\r\n?")  # a line end then a blank line: where the blank line ends
+
+
+class _SizeGuard:
+    """The event-size cap without the decoder's slower general path (used when no places are needed).
+
+    It counts the bytes since the last blank line, found with three reverse searches per chunk; when
+    they pass the limit, the event in progress is dropped: the bytes up to its blank line are skipped,
+    and the caller starts a fresh decoder there (seeded with the last event ID).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0  # bytes since the end of the last blank line
+        self.tail = b""  # the last two bytes seen, for a blank line split across chunks
+        self.skipping = False
+
+    def admit(self, data: bytes) -> int | None:
+        """Return None when all of ``data`` may be decoded, else where the first oversized event in it starts."""
+        pairs = _BLANK_PAIRS if 13 in data else _LF_PAIR  # one search for LF-only streams, the common case
+        last = max(data.rfind(pair) for pair in pairs)
+        across = (self.tail + data[:1]).endswith(_BLANK_PAIRS)  # a blank line split across chunks
+        tail = self.tail
+        self.tail = (tail + data)[-2:] if len(data) < 2 else data[-2:]
+        if last < 0 and not across:
+            if self.size + len(data) > self.limit:
+                return self._drop(0)
+            self.size += len(data)
+            return None
+        first = 1 if across else min(found for found in (data.find(pair) for pair in pairs) if found >= 0) + 2
+        last_end = max(last + 2, first)
+        if self.size + first <= self.limit and len(data) - last_end <= self.limit and last_end - first <= self.limit:
+            self.size = len(data) - last_end  # the common case: no event in this chunk can be too large
+            return None
+        start = self._oversized(tail + data, len(tail))
+        if start is None:  # a chunk longer than the limit, all of whose events are within it
+            self.size = len(data) - last_end
+            return None
+        return self._drop(start)
+
+    def _oversized(self, window: bytes, shift: int) -> int | None:
+        """Where in the chunk (``window`` less its first ``shift`` bytes) the first event over the limit starts, if any."""
+        start, size = 0, self.size
+        for match in _PAIR.finditer(window):
+            end = max(match.end() - shift, 0)
+            if size + end - start > self.limit:
+                return start
+            start, size = end, 0
+        return start if len(window) - shift - start > self.limit else None
+
+    def _drop(self, start: int) -> int:
+        self.skipping = True
+        self.tail = b""
+        return start
+
+    def skip(self, data: bytes) -> int:
+        """Skip to the end of the blank line that ends the dropped event: its offset in ``data``, or -1."""
+        window = self.tail + data
+        match = _BLANK_END.search(window)
+        if match is None:
+            self.tail = window[-2:]
+            return -1
+        self.skipping = False
+        self.size = 0
+        self.tail = b""
+        return max(match.end() - (len(window) - len(data)), 0)
+
+
 class _Run:
     """One pass of `analyse` over a body: the decoder, the accumulator and the checks, fed piece by piece."""
 
@@ -282,15 +354,24 @@ class _Run:
         self.analysis = Analysis(response)
         self.options = options
         self.problems = _Problems(self.analysis.problems)
-        self.decoder = SSEDecoder(
-            on_diagnostic=self._diagnostic if options.check else None,
-            dispatch_incomplete=not options.strict,
-            max_event_size=options.max_event_size,
-        )
+        # With places (check), the decoder's general path applies the cap and says where; without, a
+        # `_SizeGuard` does, and the decoder keeps its fast path.
+        limit = options.max_event_size
+        self.guard = _SizeGuard(limit) if limit is not None and not options.check else None
+        self.decoder = self._decoder()
         self.accumulator = new_accumulator(options.wire_format) if options.accumulate else None
         self.checker = _Checker(self.problems, self.place) if options.check else None
         self.event_start: tuple[int, int] | None = None  # where the block being parsed started
         self.incomplete_diagnostic: Diagnostic | None = None  # placed once the end is known
+
+    def _decoder(self, last_event_id: str = "") -> SSEDecoder:
+        options = self.options
+        return SSEDecoder(
+            last_event_id=last_event_id,
+            on_diagnostic=self._diagnostic if options.check else None,
+            dispatch_incomplete=not options.strict,
+            max_event_size=options.max_event_size if self.guard is None else None,
+        )
 
     def place(self, offset: int, line: int) -> tuple[int, int, str]:
         """Where a body position is: in the file when the body is stored there verbatim, else in the body."""
@@ -330,11 +411,39 @@ class _Run:
             if on_text is not None and isinstance(update, TextDelta) and update.choice == self.options.text_choice:
                 on_text(update.text)
 
-    def feed(self, data: bytes, at: tuple[int, int]) -> None:
+    def count(self, data: bytes) -> None:
         analysis = self.analysis
         if analysis.size < HEAD_SIZE:
             analysis.head += data[: HEAD_SIZE - analysis.size]
         analysis.size += len(data)
+
+    def feed_capped(self, data: bytes) -> None:
+        """Decode a chunk under `_SizeGuard`: an oversized event is skipped to its end, then decoding goes on."""
+        guard = self.guard
+        assert guard is not None
+        self.count(data)
+        while data:
+            if guard.skipping:
+                after = guard.skip(data)
+                if after < 0:
+                    return
+                self.decoder = self._decoder(self.decoder.last_event_id)  # the dropped event's state goes with the old one
+                data = data[after:]
+                continue
+            start = guard.admit(data)
+            if start is None:
+                self.decode(data, (0, 1))
+                return
+            self.decode(data[:start], (0, 1))
+            self.analysis.oversized += 1
+            data = data[start:]
+
+    def feed(self, data: bytes, at: tuple[int, int]) -> None:
+        self.count(data)
+        self.decode(data, at)
+
+    def decode(self, data: bytes, at: tuple[int, int]) -> None:
+        analysis = self.analysis
         try:
             events = self.decoder.feed(data)
         except EventTooLargeError as exc:
@@ -347,8 +456,9 @@ class _Run:
         """Feed the whole body: line by line with ``check`` (to know where each event starts), else in chunks."""
         chunks = self.analysis.response.iter_bytes()
         if not self.options.check:
+            feed = self.feed_capped if self.guard is not None else lambda chunk: self.feed(chunk, (0, 1))
             for chunk in chunks:
-                self.feed(chunk, (0, 1))
+                feed(chunk)
             return
         for piece in pieces(chunks):
             if piece.starts and not piece.blank and self.event_start is None:
@@ -361,7 +471,7 @@ class _Run:
         analysis = self.analysis
         last_start = self.event_start
         last = self.decoder.close()
-        analysis.incomplete = self.decoder.incomplete
+        analysis.incomplete = self.decoder.incomplete or (self.guard is not None and self.guard.skipping)
         analysis.incomplete_dispatched = bool(last)
         self.take(last, last_start or (0, 1), last_incomplete=True)
         if self.incomplete_diagnostic is not None:
