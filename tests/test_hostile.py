@@ -225,6 +225,59 @@ def test_issue_4_object_list_is_an_unknown_format() -> None:
     assert result.error.type == "unknown_format"
 
 
+def _framed(*payloads: dict[str, Any]) -> bytes:
+    return b"".join(b"data: " + json.dumps(payload).encode() + b"\n\n" for payload in payloads)
+
+
+_MESSAGE_START = {"type": "message_start", "message": {"id": "m", "type": "message", "role": "assistant", "content": []}}
+_TEXT_BLOCK = {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}
+_TEXT_DELTA = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "hello"}}
+
+
+@pytest.mark.parametrize("value", [[None], {}, ["text_delta"]])
+@pytest.mark.parametrize(
+    ("fmt", "body"),
+    [
+        (
+            "anthropic-messages",
+            lambda v: _framed(
+                _MESSAGE_START, _TEXT_BLOCK, _TEXT_DELTA, {**_TEXT_BLOCK, "index": 1, "content_block": {"type": v}}
+            ),
+        ),
+        (
+            "anthropic-messages",
+            lambda v: _framed(_MESSAGE_START, _TEXT_BLOCK, _TEXT_DELTA, {**_TEXT_DELTA, "delta": {"type": v, "text": "!"}}),
+        ),
+        (
+            "anthropic-messages",
+            lambda v: _framed(_MESSAGE_START, _TEXT_BLOCK, _TEXT_DELTA, {"type": "message_delta", "delta": {"stop_reason": v}}),
+        ),
+        (
+            "openai-responses",
+            lambda v: _framed(
+                {"type": "response.output_item.added", "output_index": 0, "item": {"type": "message", "id": "m", "content": []}},
+                {
+                    "type": "response.content_part.added",
+                    "output_index": 0,
+                    "content_index": 0,
+                    "part": {"type": "output_text", "text": ""},
+                },
+                {"type": "response.output_text.delta", "output_index": 0, "content_index": 0, "delta": "hello"},
+                {"type": "response.output_item.added", "output_index": 1, "item": {"type": v}},
+            ),
+        ),
+        (None, lambda v: _framed({"type": v, "delta": "x"}, {"choices": [{"index": 0, "delta": {"content": "hello"}}]})),
+    ],
+)
+def test_issue_4_a_type_key_of_the_wrong_type_is_ignored_not_fatal(fmt: str | None, body: Any, value: Any) -> None:
+    """A list or object where a type name belongs (block, delta, item, stop reason, detection) is ignored: text kept, no error."""
+    result = sseparse.accumulate(body(value), format=fmt)
+    assert result.text == "hello"
+    assert result.error is None or not result.error.message.startswith("could not interpret"), result.error
+    result.to_openai()
+    result.to_anthropic()
+
+
 # -- 5. wire indices cost memory and time in proportion to the input -------------------------------------
 
 

@@ -14,12 +14,15 @@ encodes as UTF-8 and its snapshot can be taken at any time.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import io
 import json
 import os
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llm_corpus import CASES
@@ -139,6 +142,20 @@ def _hostile_value(draw: st.DrawFn) -> tuple[Any, str | None]:
     return draw(st.sampled_from(_VALUE_HOSTILE)), None
 
 
+def _positions(payload: dict[str, Any] | list[Any]) -> list[tuple[Any, Any]]:
+    """Every (container, key) position in ``payload``, outermost first (at most 500)."""
+    positions: list[tuple[Any, Any]] = []
+    queue: list[Any] = [payload]
+    while queue and len(positions) < 500:
+        node = queue.pop(0)
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        for key in keys:
+            positions.append((node, key))
+            if isinstance(node[key], (dict, list)):
+                queue.append(node[key])
+    return positions
+
+
 @st.composite
 def _mutate(draw: st.DrawFn, payload: Any) -> str:
     """Return ``payload`` as JSON text with one position (or the whole) made hostile."""
@@ -150,16 +167,9 @@ def _mutate(draw: st.DrawFn, payload: Any) -> str:
         payload = dict(payload)
         payload[draw(st.sampled_from(_KEYS))] = value
     else:
-        node = payload = json.loads(json.dumps(payload))  # a copy to change in place
-        for _ in range(draw(st.integers(0, 6))):
-            keys = list(node) if isinstance(node, dict) else list(range(len(node)))
-            key = draw(st.sampled_from(keys))
-            child = node[key]
-            if not isinstance(child, (dict, list)) or not child or draw(st.integers(0, 3)) == 0:
-                break
-            node = child
-        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
-        node[draw(st.sampled_from(keys))] = value
+        payload = json.loads(json.dumps(payload))  # a copy to change in place
+        node, key = draw(st.sampled_from(_positions(payload)))
+        node[key] = value
     text = json.dumps(payload, ensure_ascii=draw(st.booleans()), allow_nan=True)
     return text.replace(json.dumps(_MARK), raw) if raw is not None else text
 
@@ -192,6 +202,8 @@ def _check_result(result: sseparse.AccumulatedResult) -> None:
         with contextlib.suppress(sseparse.ToolCallArgumentsError):
             call.json()
     repr(result)
+    result.to_openai()
+    result.to_anthropic()
 
 
 def _accumulate_all_ways(body: bytes, fmt: str) -> None:
@@ -217,13 +229,51 @@ def _stream_all_ways(chunks: list[bytes], fmt: str) -> None:
         _check_result(stream.result())
 
 
+def _har(body: bytes) -> bytes:
+    entry = {
+        "request": {"method": "POST", "url": "https://api.example.com/v1/chat/completions", "headers": []},
+        "response": {
+            "status": 200,
+            "headers": [{"name": "content-type", "value": "text/event-stream"}],
+            "content": {"mimeType": "text/event-stream", "encoding": "base64", "text": base64.b64encode(body).decode()},
+        },
+    }
+    return json.dumps({"log": {"version": "1.2", "entries": [entry]}}).encode()
+
+
+def _vcr(body: bytes) -> bytes:
+    interaction = {
+        "request": {"method": "POST", "uri": "https://api.example.com/v1/chat/completions", "body": None, "headers": {}},
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"Content-Type": ["text/event-stream"]},
+            "body": {"string": body.decode("utf-8", "replace")},
+        },
+    }
+    return yaml.safe_dump({"interactions": [interaction], "version": 1}).encode()
+
+
 def _captures(body: bytes) -> None:
-    try:
-        responses = captures.read(body)
-    except (captures.CaptureError, captures.MissingDependencyError):
-        return
-    for response in responses:
-        captures.analyse(response, check=True)
+    """The capture readers (raw, HAR, VCR) and every CLI command's processing: documented outcomes only."""
+    for capture in (body, _har(body), _vcr(body)):
+        try:
+            responses = captures.read(capture)
+        except (captures.CaptureError, captures.MissingDependencyError):
+            continue
+        for response in responses:
+            captures.analyse(response, check=True)
+    for command in captures.COMMANDS:
+        outcome = captures.process_capture(io.BytesIO(body), command, as_json=True)
+        assert outcome.code in (0, 1, 2)
+        for line in outcome.lines:
+            line.encode()
+            if command != "text":  # JSON Lines: strict JSON (no NaN / Infinity)
+                json.loads(line, parse_constant=_refuse)
+
+
+def _refuse(constant: str) -> Any:
+    msg = f"{constant} is not JSON"
+    raise AssertionError(msg)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -59,7 +59,8 @@ class _Block:
     def __init__(self, index: int, base: dict[str, Any]) -> None:
         self.index = index
         self.base = base
-        self.type: str = base.get("type") or ""
+        kind = base.get("type")
+        self.type: str = kind if isinstance(kind, str) else ""  # any JSON type may arrive: never hash a list
         self.text = Fragments()  # text, thinking, or tool input JSON
         self.signature = Fragments()
         self.citations: list[Any] | None = None
@@ -107,7 +108,8 @@ class AnthropicAccumulator(BaseAccumulator):
         delta = payload.get("delta")
         if block is None or delta.__class__ is not dict:
             return
-        handler = self._DELTAS.get(delta.get("type"))
+        kind = delta.get("type")
+        handler = self._DELTAS.get(kind) if isinstance(kind, str) else None
         if handler is None:
             self._note(NOTE_UNKNOWN_DELTA)
             _merge_fields(block, delta)

@@ -89,7 +89,8 @@ class CohereAccumulator(FormatAccumulator):
     @classmethod
     def detect(cls, event: Any, payload: Any) -> bool:  # noqa: ANN401, ARG003
         """Return True for a payload whose ``type`` is one of the Cohere v2 event names."""
-        return isinstance(payload, dict) and payload.get("type") in _EVENTS
+        kind = payload.get("type") if isinstance(payload, dict) else None
+        return isinstance(kind, str) and kind in _EVENTS
 
     def tokens(self, usage: object) -> Tokens:
         """``tokens`` counts what the model read and wrote (cached input included); ``billed_units`` is the fallback."""
