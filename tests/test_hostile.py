@@ -493,3 +493,17 @@ def test_fuzz_script_inputs_reach_100k_digits_and_depth() -> None:
     for target in FUZZ_SCRIPT.TARGETS.values():
         target(body)
     assert FUZZ_SCRIPT.MAX_LEN >= 1 << 20
+
+
+# -- chunking: valid bytes are never refused as iter_lines() output ---------------------------------------
+
+COLONS = b'data: {"choices":[{"index":0,"delta":{"content":"std::vector: a::b"}}]}\n\ndata: {"choices":[]}\n\ndata: [DONE]\n\n'
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 41])
+def test_colons_at_read_boundaries_are_not_taken_for_stripped_lines(size: int) -> None:
+    """Reads that start with ':' (inside JSON, or '::' in text) before the first event: the stream reads normally."""
+    chunks = [COLONS[start : start + size] for start in range(0, len(COLONS), size)]
+    stream = sseparse.Stream(chunks, format="openai-chat", raw=True)
+    assert len(list(stream)) == 2
+    assert (stream.result().end, stream.result().text) == ("complete", "std::vector: a::b")
