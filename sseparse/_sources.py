@@ -2,7 +2,9 @@
 
 Response objects are recognised by shape: an httpx (or httpx2) ``Response`` has ``status_code`` and
 ``iter_bytes``/``aiter_bytes``, a requests ``Response`` has ``status_code`` and ``iter_content``, an
-aiohttp ``ClientResponse`` has ``status`` and ``content.iter_any``. From them we take the body's bytes,
+aiohttp ``ClientResponse`` has ``status`` and ``content.iter_any``, and a file-like response (the
+standard library's ``http.client.HTTPResponse`` from ``urllib.request.urlopen``, urllib3's) has
+``status`` and ``read``. From them we take the body's bytes,
 check the status and content type before the first chunk (`StreamHTTPError`, with the provider's
 error message parsed from the body), and find the socket to shut down when a blocked read must be
 interrupted from another thread.
@@ -69,7 +71,8 @@ def is_response(obj: object) -> bool:
     """Return True for an HTTP response object that `Stream` or `AsyncStream` reads itself."""
     if _status(obj) is None or not hasattr(obj, "headers"):
         return False
-    return any(callable(getattr(obj, name, None)) for name in ("iter_bytes", "aiter_bytes", "iter_content")) or _is_aiohttp(obj)
+    readers = ("iter_bytes", "aiter_bytes", "iter_content", "read")
+    return any(callable(getattr(obj, name, None)) for name in readers) or _is_aiohttp(obj)
 
 
 def sync_body(response: Any) -> Iterator[bytes]:  # noqa: ANN401
@@ -78,6 +81,8 @@ def sync_body(response: Any) -> Iterator[bytes]:  # noqa: ANN401
         return response.iter_bytes()  # type: ignore[no-any-return]
     if callable(getattr(response, "iter_content", None)):  # requests: None = whatever has arrived
         return response.iter_content(None)  # type: ignore[no-any-return]
+    if callable(getattr(response, "read", None)) and not _is_aiohttp(response):  # http.client, urllib3: a file
+        return response  # type: ignore[no-any-return]
     msg = f"{type(response).__name__} is an async response: use AsyncStream (async for) to read it"
     raise TypeError(msg)
 
@@ -318,6 +323,7 @@ _TRANSPORT = frozenset(
         ("requests", "ConnectionError"),
         ("urllib3", "ProtocolError"),
         ("urllib3", "ReadTimeoutError"),
+        ("http", "IncompleteRead"),  # http.client, under urllib.request
     }
 )
 _TIMEOUTS = frozenset(

@@ -538,3 +538,26 @@ def test_a_slow_consumer_is_not_an_idle_server(server: tuple[str, App], client: 
         _sync(outcome.stream, outcome, on_item=lambda n: threading.Event().wait(2 * SHORT) if n == 2 else None)
     assert outcome.error is None
     assert outcome.stream.result().text == "".join(WORDS)
+
+
+def test_the_standard_librarys_urlopen_response_is_a_source(server: tuple[str, App]) -> None:
+    """urllib.request.urlopen: a file-like response with a status; read, checked and closed like the others."""
+    import urllib.request  # noqa: PLC0415
+
+    base, _ = server
+    with urllib.request.urlopen(f"{base}/stream/openai", timeout=TIMEOUT) as response:
+        stream = Stream(response, "openai-chat")
+        list(stream)
+        assert stream.response is response
+        assert response.closed
+    assert stream.result().text == "".join(WORDS)
+    with urllib.request.urlopen(f"{base}/html", timeout=TIMEOUT) as page:
+        with pytest.raises(StreamHTTPError, match="text/html"):
+            list(Stream(page, "openai-chat"))
+        assert page.closed
+    dropped = urllib.request.urlopen(f"{base}/abort/openai?at=12", timeout=TIMEOUT)
+    with pytest.raises(IncompleteStreamError) as info:
+        list(Stream(dropped, "openai-chat"))
+    assert dropped.closed
+    assert info.value.__cause__ is not None
+    assert info.value.partial.text == "".join(WORDS[:11])
