@@ -58,11 +58,18 @@ class StreamError(SSEError):
     or `StreamTimeoutError` with the client's exception as ``__cause__``; any other exception of the
     source (and cancellation) propagates unchanged, and ``stream.result()`` still gives the partial
     result afterwards.
+
+    ``attempts``: when `sseparse.reconnecting` gives up, the error of every attempt, this one last
+    (also on the other exceptions it raises, and one exception note per earlier attempt); ``[]`` for a
+    stream without reconnects.
     """
+
+    attempts: list[BaseException]
 
     def __init__(self, message: str, *, partial: Any = None) -> None:  # noqa: ANN401 - the accumulator's result type
         super().__init__(message)
         self.partial = partial
+        self.attempts = []
 
 
 class StreamAPIError(StreamError):

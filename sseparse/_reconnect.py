@@ -252,10 +252,10 @@ class Reconnect:
     def give_up(self, exc: BaseException, why: str | None = None) -> None:
         """Put every attempt's error on ``exc``, the error about to be raised: ``exc.attempts`` and notes."""
         errors = self.errors
-        if len(errors) < 2 and why is None:
-            return
         with contextlib.suppress(AttributeError):  # an exception class with __slots__: the notes still tell
             exc.attempts = list(errors)  # type: ignore[attr-defined]
+        if len(errors) < 2 and why is None:
+            return
         for number, error in enumerate(errors[:-1], start=1):
             exc.add_note(f"attempt {number} of {len(errors)} failed: {type(error).__name__}: {error}")
         exc.add_note(why or f"gave up after {len(errors)} attempts")

@@ -148,7 +148,7 @@ def test_out_of_attempts_raises_the_last_error() -> None:
         list(stream)
     assert len(server.states) == 3
     assert info.value.partial.text == "".join(WORDS[:2])
-    attempts: list[BaseException] = info.value.attempts  # type: ignore[attr-defined]
+    attempts = info.value.attempts
     assert len(attempts) == 3
     assert attempts[-1] is info.value
     assert all(isinstance(error, IncompleteStreamError) for error in attempts)
@@ -467,16 +467,17 @@ def test_the_deadline_bounds_all_attempts_together() -> None:
     with pytest.raises(IncompleteStreamError) as info:
         list(stream)
     assert len(server.states) == 3  # at 0 s, 1 s and 2 s; a fourth would start at 3 s
-    assert len(info.value.attempts) == 3  # type: ignore[attr-defined]
+    assert len(info.value.attempts) == 3
     assert "deadline of 2.5 s" in info.value.__notes__[-1]
 
 
 def test_a_zero_deadline_allows_the_first_attempt_only() -> None:
     """deadline=0: one connection, its error raised as is (no other attempt to report but the deadline)."""
     server = Server(openai_chat_blocks(ids=True), cuts=[1])
-    with pytest.raises(IncompleteStreamError):
+    with pytest.raises(IncompleteStreamError) as info:
         list(reconnecting(server.connect, "openai-chat", deadline=0, sleep=lambda _: None))
     assert len(server.states) == 1
+    assert info.value.attempts == [info.value]
     with pytest.raises(ValueError, match="deadline"):
         reconnecting(server.connect, deadline=-1)
 
@@ -567,7 +568,7 @@ def test_out_of_attempts_on_http_errors_raises_the_last_with_all_of_them() -> No
 
     with pytest.raises(StreamHTTPError) as info:
         list(reconnecting(connect, "openai-chat", max_attempts=3, sleep=lambda _: None))
-    attempts = info.value.attempts  # type: ignore[attr-defined]
+    attempts = info.value.attempts
     assert [type(e) for e in attempts] == [StreamHTTPError] * 3
     assert attempts[-1] is info.value
     assert len(info.value.__notes__) == 3
