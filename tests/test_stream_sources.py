@@ -341,3 +341,29 @@ def test_interrupting_shuts_down_an_http1_socket_but_never_a_shared_http2_one(ve
     response.extensions = {"network_stream": _NetworkStream(sock)}  # type: ignore[attr-defined]
     interrupt(response)
     assert sock.shutdowns == ([2] if shut else [])
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (json.dumps(ERROR, indent=2), ("Incorrect API key provided", "invalid_api_key", "invalid_request_error")),  # pretty
+        ('[{"error": {"code": 429, "message": "Quota", "status": "RESOURCE_EXHAUSTED"}}]', ("Quota", 429, "RESOURCE_EXHAUSTED")),
+        (
+            '{"object": "error", "message": "bad model", "type": "NotFoundError", "code": 404}',
+            ("bad model", 404, "NotFoundError"),
+        ),
+        (
+            '{"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}',
+            ("Overloaded", None, "overloaded_error"),
+        ),
+        ('{"error": "model \\"x\\" not found"}', ('model "x" not found', None, None)),  # Ollama
+        ('{"detail": "Not authenticated"}', ("Not authenticated", None, None)),  # FastAPI
+        ('{"error": {"code": true, "message": 7}}', ("error", None, None)),  # wrong types: nothing invented
+    ],
+)
+def test_provider_error_documents_without_a_response_object(body: str, expected: tuple[Any, Any, Any]) -> None:
+    """Each provider's error document, as the whole body of a stream, becomes StreamAPIError with its fields."""
+    for chunks in ([body.encode()], split_every(body.encode(), 1)):
+        with pytest.raises(StreamAPIError) as info:
+            list(Stream(chunks, "openai-chat"))
+        assert (info.value.message, info.value.code, info.value.type) == expected
