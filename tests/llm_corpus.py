@@ -522,6 +522,81 @@ def _chat_cases() -> list[Case]:
             extra={"audio": {"id": "audio_1", "transcript": "Hello.", "data": "AAABBB", "expires_at": 1767229200}},
         )
     )
+    cases.append(
+        Case(
+            "chat-object-error",
+            "openai-chat",
+            "vLLM / Mistral: a top-level {'object': 'error', ...} mid-stream -> end error, text kept",
+            sse(
+                [
+                    chunk(choice({"role": "assistant", "content": "Partial"})),
+                    {"object": "error", "message": "CUDA out of memory", "type": "InternalServerError", "code": 500},
+                ]
+            ),
+            text="Partial",
+            end="error",
+            error_type="InternalServerError",
+            standard=False,
+        )
+    )
+    cases.append(
+        Case(
+            "chat-magistral-content-list",
+            "openai-chat",
+            "Mistral Magistral: list content, thinking parts to reasoning, text parts to text",
+            sse(
+                [
+                    chunk(
+                        choice(
+                            {
+                                "role": "assistant",
+                                "content": [{"type": "thinking", "thinking": [{"type": "text", "text": "Hm, "}]}],
+                            }
+                        )
+                    ),
+                    chunk(choice({"content": [{"type": "thinking", "thinking": [{"type": "text", "text": "four."}]}]})),
+                    chunk(choice({"content": [{"type": "text", "text": "It is "}]})),
+                    chunk(choice({"content": "4."}, finish="stop")),
+                ],
+                done=True,
+            ),
+            text="It is 4.",
+            reasoning="Hm, four.",
+            finish_reason="stop",
+            standard=False,
+        )
+    )
+    cases.append(
+        Case(
+            "chat-unknown-fields",
+            "openai-chat",
+            "OpenRouter reasoning_details / native_finish_reason, Gemini extra_content, xAI citations: kept in final",
+            sse(
+                [
+                    chunk(
+                        choice(
+                            {
+                                "role": "assistant",
+                                "content": "",
+                                "reasoning_details": [{"type": "reasoning.text", "index": 0, "text": "Th"}],
+                            }
+                        )
+                    ),
+                    chunk(choice({"reasoning_details": [{"type": "reasoning.text", "index": 0, "text": "ink"}]})),
+                    chunk(
+                        choice(
+                            {"tool_calls": [tc(0, "call_1", "f", "{}", extra_content={"google": {"thought_signature": "c2ln"}})]}
+                        )
+                    ),
+                    chunk(choice({}, finish="tool_calls", native_finish_reason="STOP"), citations=["https://example.com"]),
+                ],
+                done=True,
+            ),
+            tool_calls=(("call_1", "f", "{}"),),
+            finish_reason="tool_calls",
+            standard=True,
+        )
+    )
     return cases
 
 

@@ -102,7 +102,14 @@ def test_updates_rebuild_the_result(case: Case) -> None:
         assert any(isinstance(u, sseparse.FinishUpdate) and u.finish_reason == case.finish_reason for u in updates)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if c.end == "complete"], ids=lambda c: c.name)
+# Mistral's API returns Magistral's content as a list of thinking and text parts, and final keeps it
+# (it is what goes back to Mistral as the next turn); OpenAI's ChatCompletion only takes a string.
+NOT_OPENAI_SHAPED = {"chat-magistral-content-list"}
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.end == "complete" and c.name not in NOT_OPENAI_SHAPED], ids=lambda c: c.name
+)
 def test_final_validates_with_the_providers_own_models(case: Case) -> None:
     """result.final is accepted by openai's ChatCompletion / Response and anthropic's Message."""
     openai_types = pytest.importorskip("openai.types")
