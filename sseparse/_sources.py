@@ -131,7 +131,7 @@ def response_problem(response: object) -> int | None:
     if status is None:
         return None
     media = _media_type(getattr(response, "headers", None))
-    if status >= 400:
+    if status >= 400 or status == 204:  # 204: no stream, and "do not reconnect" (WHATWG)
         return status
     if media is None:
         return None if 200 <= status < 300 else status
@@ -278,9 +278,11 @@ def http_error(response: Any, body: bytes, partial: Any = None) -> StreamHTTPErr
         message = _excerpt(body) or reason or f"HTTP {status}"
     summary = f"HTTP {status}" + (f" {reason}" if reason else "")
     media = _media_type(headers)
-    if status < 400:
+    if status == 204:
+        summary += ": the server has no stream for this request (and asks clients not to reconnect)"
+    elif status < 400:
         summary += f": expected a text/event-stream response, got {media or 'no content type'}"
-    summary += f": {message}" if message != reason else ""
+    summary += f": {message}" if message not in (reason, f"HTTP {status}") else ""
     return StreamHTTPError(
         message,
         status=status,

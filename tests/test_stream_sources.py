@@ -264,12 +264,17 @@ def test_close_from_another_thread_during_the_reconnect_wait_makes_no_new_connec
 def test_an_unclosed_stream_warns_when_collected() -> None:
     """Dropped after a few chunks with its source open: ResourceWarning at garbage collection."""
     source = Source(openai_chat_blocks())
-    stream = Stream(source, "openai-chat")
-    next(stream)
-    del stream
+    held = [Stream(source, "openai-chat")]
+    next(held[0])
     with pytest.warns(ResourceWarning, match=r"unclosed Stream\(format='openai-chat'"):
-        gc.collect()
+        _drop(held)
     assert source.closed == 1  # the generator's finaliser still closed it
+
+
+def _drop(held: list[Any]) -> None:
+    """Drop the last reference and collect (the stream and its generator reference each other)."""
+    held.clear()
+    gc.collect()
 
 
 SCRIPT = """
@@ -367,3 +372,19 @@ def test_provider_error_documents_without_a_response_object(body: str, expected:
         with pytest.raises(StreamAPIError) as info:
             list(Stream(chunks, "openai-chat"))
         assert (info.value.message, info.value.code, info.value.type) == expected
+
+
+def test_a_204_is_an_http_error_that_reconnecting_does_not_retry() -> None:
+    """204 No Content: no stream, and (WHATWG) no reconnect: StreamHTTPError at once, one connection."""
+    responses: list[HttpxLike] = []
+
+    def connect(state: ResumeState) -> HttpxLike:
+        responses.append(HttpxLike(204, [], content_type=None))
+        return responses[-1]
+
+    with pytest.raises(StreamHTTPError) as info:
+        list(reconnecting(connect, "openai-chat", sleep=lambda _: None))
+    assert info.value.status == 204
+    assert str(info.value) == "HTTP 204: the server has no stream for this request (and asks clients not to reconnect)"
+    assert len(responses) == 1
+    assert responses[0].closed == 1
