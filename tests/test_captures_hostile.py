@@ -638,3 +638,16 @@ def test_size_cap_in_any_chunking(sizes: list[int], eol: str, comments: bool, cu
         Response(capture_format="raw", source="<test>", data=body), max_event_size=_LIMIT, check=True, accumulate=False
     )
     assert checked.oversized == analysis.oversized  # the decoder's own cap (check) agrees
+
+
+@pytest.mark.parametrize("check", [False, True], ids=["guard", "decoder"])
+def test_an_oversized_last_event_without_its_end_is_not_dispatched(check: bool) -> None:
+    """A capture that ends inside an oversized event: the event is dropped, not dispatched as the incomplete last one."""
+    body = b"data: one\n\n" + b"data: " + b"x" * 5000
+    seen: list[str] = []
+    response = Response(capture_format="raw", source="<test>", data=body)
+    analysis = analyse(
+        response, max_event_size=4096, check=check, on_event=lambda event: seen.append(event.data), accumulate=False
+    )
+    assert seen == ["one"]
+    assert analysis.oversized == 1

@@ -278,6 +278,7 @@ class _Options:
 
 _BLANK_PAIRS = (b"\n\n", b"\n\r", b"\r\r")  # two line ends in a row: every blank line holds one of these
 _LF_PAIR = (b"\n\n",)
+_BLOCK_PIECE = 64 * 1024  # with places, a block's lines are fed together up to this size
 _PAIR = re.compile(rb"\n[\r\n]|\r\r")
 _BLANK_END = re.compile(rb"\n(?:\r\n?|\n)|\r\r\n?")  # a line end then a blank line: where the blank line ends
 
@@ -427,7 +428,6 @@ class _Run:
                 after = guard.skip(data)
                 if after < 0:
                     return
-                self.decoder = self._decoder(self.decoder.last_event_id)  # the dropped event's state goes with the old one
                 data = data[after:]
                 continue
             start = guard.admit(data)
@@ -436,6 +436,7 @@ class _Run:
                 return
             self.decode(data[:start], (0, 1))
             self.analysis.oversized += 1
+            self.decoder = self._decoder(self.decoder.last_event_id)  # what it held of the dropped event goes with it
             data = data[start:]
 
     def feed(self, data: bytes, at: tuple[int, int]) -> None:
@@ -460,12 +461,26 @@ class _Run:
             for chunk in chunks:
                 feed(chunk)
             return
+        # The lines of one block go to the decoder together, at its blank line (or every 64 KiB): the
+        # events it completes are those of the block that started at `event_start`.
+        block: list[bytes] = []
+        size = 0
+        at = (0, 1)
         for piece in pieces(chunks):
             if piece.starts and not piece.blank and self.event_start is None:
                 self.event_start = (piece.offset, piece.line)
-            self.feed(piece.data, (piece.offset, piece.line))
+            if not block:
+                at = (piece.offset, piece.line)
+            block.append(piece.data)
+            size += len(piece.data)
+            if piece.blank or size >= _BLOCK_PIECE:
+                self.feed(b"".join(block), at)
+                block.clear()
+                size = 0
             if piece.blank:
                 self.event_start = None
+        if block:
+            self.feed(b"".join(block), at)
 
     def close(self) -> None:
         analysis = self.analysis
