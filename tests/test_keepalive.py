@@ -7,6 +7,8 @@ depends only on whether the source is idle; ``every`` is small so a test waits l
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from typing import TYPE_CHECKING
 
@@ -243,3 +245,14 @@ def test_importing_sseparse_does_not_import_the_keepalive_module() -> None:
     """keepalive loads on first use (no asyncio or threading cost for decoder-only users)."""
     assert "keepalive" in sseparse.__all__
     assert sseparse.keepalive is keepalive
+
+
+def test_keepalive_and_the_replay_kit_import_no_event_loop_or_http_library() -> None:
+    """Using keepalive's module or sseparse.testing loads neither asyncio, trio nor httpx."""
+    code = (
+        "import sys, sseparse, sseparse.testing\n"
+        "sseparse.keepalive, sseparse.keepalive_sync\n"
+        "loaded = {'asyncio', 'trio', 'httpx', 'hypothesis'} & set(sys.modules)\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
