@@ -195,7 +195,7 @@ class _Core:
         "finished",
         "format",
         "head",
-        "last_line",
+        "lines",
         "mode",
         "oversize",
         "quiet",
@@ -256,9 +256,8 @@ class _Core:
         # the first bytes, kept until the first event: a body that is a JSON error document instead
         # of a stream becomes StreamAPIError at its end, not a truncation
         self.head: bytearray | None = bytearray()
-        # before the first event: True when the latest chunk was an SSE line without its line end
-        # (None when it was not); False once events came (no more checks)
-        self.last_line: bool | None = None
+        # the first chunks' shape, to tell iter_lines() sources (see _check_line); None: no more checks
+        self.lines: _LineShape | None = _LineShape()
         self.caller = caller
 
     # -- events ---------------------------------------------------------------------------------
@@ -271,7 +270,7 @@ class _Core:
             self.clock.read(len(memoryview(chunk)))
         if self.head is not None:
             self._keep_head(chunk)
-        if self.last_line is not False:
+        if self.lines is not None:
             self._check_line(chunk)
         try:
             events = self.decoder.feed(chunk)
@@ -280,7 +279,7 @@ class _Core:
             events = exc.events
         if events:
             self.head = None
-            self.last_line = False  # events arrive: the line ends are there
+            self.lines = None  # events arrive: the line ends are there
         return events
 
     def flush(self) -> list[ServerSentEvent]:
@@ -292,13 +291,13 @@ class _Core:
 
     def _check_line(self, chunk: Buffer) -> None:
         """Before the first event: refuse a source of lines with their line ends removed."""
-        if self.last_line is not None and not memoryview(chunk):
-            # an SSE line without its line end, then an empty chunk (the blank line between events):
-            # requests' iter_lines(), or httpx's iter_lines() encoded back; events cannot be told apart.
-            # A byte iterator never yields b"" mid-stream, and two chunks that each look like a line
-            # happen in real streams too (a cut inside a line), so only this pattern counts.
+        shape = self.lines
+        assert shape is not None
+        verdict = shape.add(chunk)
+        if verdict is None:
+            self.lines = None  # a line end, or enough chunks seen: a byte stream
+        elif verdict:
             raise text_error(self.caller, "lines with their line ends removed (iter_lines())")
-        self.last_line = _stripped_line(chunk) or None
 
     def _keep_head(self, chunk: Buffer) -> None:
         head = self.head
@@ -571,7 +570,7 @@ class _Core:
         self.error = None
         self.oversize = None
         self.head = bytearray()
-        self.last_line = None
+        self.lines = _LineShape()
         if resume:
             self.decoder.reset()
             return
@@ -587,12 +586,37 @@ class _Core:
 _FIELD_STARTS = (b"data:", b"event:", b"id:", b"retry:")
 
 
-def _stripped_line(chunk: Buffer) -> bool:
-    """Return True for a chunk that is one SSE field line without its line end (what iter_lines() yields)."""
-    if not bytes(memoryview(chunk)[:6]).startswith(_FIELD_STARTS):
-        return False
-    data = bytes(chunk)
-    return b"\n" not in data and b"\r" not in data
+class _LineShape:
+    """The shape of a source's first chunks, to tell the lines of ``iter_lines()`` from a byte stream.
+
+    ``iter_lines()`` (requests, or httpx's encoded back) yields each line without its line end and
+    an empty chunk for each blank line: ``data: ...``, ``b""``, ``data: ...``. A byte stream has line
+    ends, never yields ``b""`` in practice, and a cut inside a line may look like a field line once
+    (content containing ``data:``), so the verdict needs all of: no line end in any chunk so far, two
+    chunks that start with a field name, and an empty chunk right after one of them. Only the first
+    ``LIMIT`` chunks are looked at (the check costs nothing on a long stream).
+    """
+
+    __slots__ = ("after_line", "chunks", "field_lines", "previous_line")
+    LIMIT = 16
+
+    def __init__(self) -> None:
+        self.chunks = self.field_lines = 0
+        self.after_line = self.previous_line = False
+
+    def add(self, chunk: Buffer) -> bool | None:
+        """Take the next chunk; return True for lines without their ends, None once it is a byte stream."""
+        data = bytes(chunk)
+        if b"\n" in data or b"\r" in data or self.chunks >= self.LIMIT:
+            return None
+        self.chunks += 1
+        if not data:
+            self.after_line = self.after_line or self.previous_line
+            self.previous_line = False
+        else:
+            self.previous_line = data.startswith(_FIELD_STARTS)
+            self.field_lines += self.previous_line
+        return self.after_line and self.field_lines >= 2
 
 
 def _quiet_feed(acc: Accumulator) -> Callable[[ServerSentEvent, None], None] | None:

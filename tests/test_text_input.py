@@ -187,3 +187,13 @@ def test_no_cut_of_a_byte_stream_is_mistaken_for_text(points: list[int]) -> None
     edges = [0, *sorted(set(points)), len(BODY)]
     stream = Stream([BODY[a:b] for a, b in itertools.pairwise(edges)], "openai-chat")
     assert len(list(stream)) == len(openai_chat_blocks()) - 1
+
+
+def test_empty_chunks_in_a_byte_stream_are_not_mistaken_for_blank_lines() -> None:
+    """A byte source that yields b"" right after a cut before a line end (the hostile fuzzer does): a stream."""
+    block = openai_chat_blocks()[1]
+    line = block.rstrip(b"\n")
+    pieces = [b"data:", b"", line[5:], b"", b"\n\n", *openai_chat_blocks()[2:]]
+    stream = Stream(pieces, "openai-chat")
+    assert len(list(stream)) == len(openai_chat_blocks()) - 2
+    assert stream.result().end == "complete"
