@@ -194,7 +194,6 @@ class OpenAIChatAccumulator(BaseAccumulator):
             state = self._state(index)
         delta = choice.get("delta")
         if delta.__class__ is dict:
-            handlers = self._DELTA_HANDLERS
             for key, value in delta.items():
                 if key == "content" and value.__class__ is str and state.parts is None:  # the hot path, inline
                     content = state.content
@@ -204,7 +203,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
                         if out is not None:
                             out.append(TextDelta(value, state.index))
                     continue
-                handler = handlers.get(key)
+                handler = _DELTA_HANDLERS.get(key)
                 if handler is not None:
                     handler(self, state, value, delta, out)
                 else:
@@ -502,6 +501,9 @@ class OpenAIChatAccumulator(BaseAccumulator):
             extra=extra,
         )
         return choice, final_choice
+
+
+_DELTA_HANDLERS = OpenAIChatAccumulator._DELTA_HANDLERS  # noqa: SLF001 - a module global is a faster lookup
 
 
 def _call_fields(call: CallBuilder, entry: dict[str, Any], function: dict[str, Any]) -> None:
