@@ -88,6 +88,8 @@ def summarise(benchmarks: list[Any]) -> dict[str, Any]:
     s = seconds.get("line256", {}).get("sseparse")
     target("16 MiB line, 256 B reads: <= 1 s", s, " s", None if s is None else s <= 1.0)
 
+    _llm_targets(benchmarks, target)
+
     imports: dict[str, Any] = {}
     row = measured.get("import", {})
     if "import sseparse" in row:
@@ -108,6 +110,29 @@ def summarise(benchmarks: list[Any]) -> dict[str, Any]:
         "targets": targets,
         "import": imports,
     }
+
+
+# (text, extra_info key, slower path, faster path, bound): sseparse's paths against their yardsticks.
+LLM_TARGETS = (
+    ("accumulate: >= 15x openai's decoder + ChatCompletionStreamState", "accumulate", "openai", "sseparse", 15.0),
+    ("accumulate with orjson: >= 2.0x the json.loads loop", "accumulate", "json.loads bound", "sseparse (orjson)", 2.0),
+    ("accumulate, stdlib only: >= 0.8x the json.loads loop", "accumulate", "json.loads bound", "sseparse (stdlib)", 0.8),
+    ("typed chunks: >= 10x openai's Stream", "stream", "openai", "sseparse (httpx2)", 10.0),
+)
+
+
+def _paths(benchmarks: list[Any], key: str, stat: str) -> dict[str, float]:
+    """``{path: seconds}`` for the benchmarks that name their path under ``extra_info[key]``."""
+    return {b.extra_info[key]: getattr(b.stats, stat) for b in benchmarks if b and key in b.extra_info}
+
+
+def _llm_targets(benchmarks: list[Any], target: Any) -> None:
+    """Record the accumulation and typed-chunk targets that this run measured (ratios of medians, and of minimums)."""
+    for text, key, slow, fast, need in LLM_TARGETS:
+        median, least = _paths(benchmarks, key, "median"), _paths(benchmarks, key, "min")
+        if {slow, fast} <= median.keys():
+            r = median[slow] / median[fast]
+            target(text, r, "x", r >= need, least[slow] / least[fast], min_ratio=need)
 
 
 def _cell(pattern: str, decoder: str, summary: dict[str, Any]) -> str:
@@ -150,7 +175,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     if session is None or session.disabled:
         return
     summary = summarise(session.benchmarks)
-    if not summary["seconds"]:
+    if not summary["seconds"] and all(t["value"] is None for t in summary["targets"]):
         return
     terminalreporter.write_sep("=", "sseparse against its peers (same run)")
     for line in render(summary):

@@ -11,7 +11,7 @@ and iterated as typed chunks:
   ``stream.result()`` returns (openai's ``Stream`` does not accumulate);
 - ``sseparse (bytes)``: the same `Stream` straight over the reads, without an HTTP client.
 
-The target (``baselines.md``): ``sseparse (httpx2)`` >= 5x ``openai``. pytest-benchmark's table shows
+The target: ``sseparse (httpx2)`` >= 10x ``openai`` (``baselines.md`` asked for 5x; issue 18 for 10x). pytest-benchmark's table shows
 the medians; `test_ratio_summary` prints the ratio after a measuring run. With
 ``--benchmark-disable`` each case runs once on the first 500 chunks (a smoke test).
 """
@@ -28,7 +28,7 @@ import pytest
 from benchmarks import _corpus
 from sseparse import Stream
 
-TARGET = 5.0
+TARGET = 10.0  # issue 18 (baselines.md asked for 5x)
 _MEDIANS: dict[str, float] = {}
 
 
