@@ -52,6 +52,9 @@ LABELS = {
 OURS = "#1f5fbf"
 PEER = "#9aa5b1"
 FLOOR = "#e4e7eb"
+# One colour per series on the scaling chart (colour-blind-safe, after Okabe and Ito), so no two
+# series share one; the reference lines are grey (linear) and red (quadratic), dashed.
+SERIES = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#000000")
 
 
 @dataclass
@@ -270,9 +273,12 @@ def scaling(plt: Any, results: list[Result], out: Path) -> list[Path]:  # noqa: 
         xs = [x for x, _ in points]
         ys = [y for _, y in points]
         slope = (math.log(ys[-1]) - math.log(ys[0])) / (math.log(xs[-1]) - math.log(xs[0]))
-        colour = OURS if label.startswith("sseparse") else None
         ax.loglog(
-            xs, ys, marker=markers[index % len(markers)], color=colour, label=f"{_label(label)}, {group} (slope {slope:.2f})"
+            xs,
+            ys,
+            marker=markers[index % len(markers)],
+            color=SERIES[index % len(SERIES)],
+            label=f"{_label(label)}, {group} (slope {slope:.2f})",
         )
     low = min(x for points in series.values() for x, _ in points)
     high = max(x for points in series.values() for x, _ in points)
@@ -285,14 +291,15 @@ def scaling(plt: Any, results: list[Result], out: Path) -> list[Path]:  # noqa: 
         color="#c0392b",
         label="quadratic growth (slope 2)",
     )
-    ax.set_ylim(top=max(y for points in series.values() for _, y in points) * 4)
+    ax.set_ylim(top=max(y for points in series.values() for _, y in points) * 1.5)
     ax.xaxis.set_major_formatter(lambda x, _pos: _tick(x))
     ax.yaxis.set_major_formatter(lambda y, _pos: f"{y:g} s")
     ax.yaxis.set_minor_formatter(lambda y, _pos: f"{y:g} s" if f"{y:g}".lstrip("0.")[:1] in {"2", "5"} else "")
     ax.set_xlabel("input size (argument fragments, or bytes)")
     ax.set_ylabel("seconds (median, lower is better)")
     ax.grid(which="both", alpha=0.3)
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    # Below the axes, not over the lines: the series span the whole plot.
+    ax.legend(fontsize=8, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1)
     ax.set_title("Cost against input size (log-log)", fontweight="bold")
     fig.tight_layout()
     return _save(plt, fig, out, "scaling")

@@ -1,6 +1,10 @@
 """sseparse: Server-Sent Events done right -- a spec-exact, fast, sans-I/O decoder.
 
-Everything public is importable from here; the submodules are private.
+The decoder, the streams, the accumulators and the JSON backend switch are importable from here.
+Optional parts live in their own public modules, imported only when used: `sseparse.accumulators`
+(also re-exported here), `sseparse.models` (pydantic), `sseparse.captures`, `sseparse.sdk`,
+`sseparse.testing`, `sseparse.strategies` (Hypothesis), `sseparse.cli` and `sseparse.pytest_plugin`.
+Modules whose names start with an underscore are private.
 """
 
 from __future__ import annotations

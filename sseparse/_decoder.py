@@ -458,7 +458,8 @@ class SSEDecoder:
             return self._split(chunk)  # the splitter swallows an LF that completes the CRLF
         return self.feed(chunk)  # bytes, state _FAST: the fast path
 
-    def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901, PLR0912, PLR0915
+    def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901 - 11, under the project limit of 15
+        """Feed one chunk on the general path: line by line, with diagnostics and/or the size limit."""
         splitter = self._splitter
         swallowed, lines = splitter.feed_positions(data)
         check = self._collect or self._on_diagnostic is not None
@@ -473,22 +474,7 @@ class SSEDecoder:
         for i, (line, kind, offset) in enumerate(lines):
             self._lineno += 1
             if check:
-                # The line's content first, then its line end: a chunk-final CR is only judged
-                # (CR or CRLF) when the next chunk comes, so this order does not depend on chunking.
-                if line:
-                    self._inspect(line, offset, self._lineno)
-                elif line is None and self._comment_dropped:
-                    self._diag(
-                        "comment",
-                        "comment line ignored (longer than max_event_size: its text was not kept)",
-                        offset,
-                        self._lineno,
-                    )
-                end = offset + (len(line) if line is not None else 0)
-                if i == last and kind == CR and splitter.cr_pending:
-                    self._deferred_cr = (end, self._lineno)
-                else:
-                    self._note_eol(kind, end, self._lineno)
+                self._check_line(line, kind, offset, last=i == last)
             if self._skipping:
                 if line == b"":  # the blank line that ends the dropped event
                     self._skipping = False
@@ -498,40 +484,69 @@ class SSEDecoder:
             if line is None:  # a comment whose bytes were dropped for its length (R8: ignored anyway)
                 self._comment_dropped = False
                 continue
-            if limit is not None:
-                if not line:
-                    self._block_size = 0
-                elif line[:1] != b":":
-                    self._block_size += len(line)
-                    if self._block_size > limit:
-                        events.extend(self._process(batch))
-                        batch = []
-                        self._drop_event(offset, self._lineno)
-                        overflow = True
-                        continue
+            if limit is not None and self._grows_past_limit(line, limit):
+                events.extend(self._process(batch))
+                batch = []
+                self._drop_event(offset, self._lineno)
+                overflow = True
+                continue
             batch.append(line)
         if batch:
             events.extend(self._process(batch))
-        if limit is not None:
-            pending = splitter.pending_size
-            if pending and (self._skipping or self._block_size + pending > limit):
-                if self._skipping:
-                    splitter.drop_pending()
-                elif splitter.pending_is_comment:
-                    # R8: comments are ignored and complete ones do not count towards the limit, so a
-                    # long one only loses its bytes (memory stays bounded) and the event around it
-                    # survives, as it does when the same comment arrives in one chunk.
-                    if pending > limit:
-                        splitter.drop_pending()
-                        self._comment_dropped = True
-                else:
-                    self._drop_event(splitter.pending_offset, self._lineno + 1)
-                    overflow = True
-                    splitter.drop_pending()
+        if limit is not None and self._bound_pending(limit):
+            overflow = True
         if overflow:
             assert limit is not None
             raise EventTooLargeError(limit, events)
         return events
+
+    def _check_line(self, line: bytes | None, kind: int, offset: int, *, last: bool) -> None:
+        """Report what is odd about one line, then about its line end (diagnostics only).
+
+        The line's content comes first, then its line end: a chunk-final CR is only judged (CR or
+        CRLF) when the next chunk comes, so this order does not depend on chunking.
+        """
+        if line:
+            self._inspect(line, offset, self._lineno)
+        elif line is None and self._comment_dropped:
+            message = "comment line ignored (longer than max_event_size: its text was not kept)"
+            self._diag("comment", message, offset, self._lineno)
+        end = offset + (len(line) if line is not None else 0)
+        if last and kind == CR and self._splitter.cr_pending:
+            self._deferred_cr = (end, self._lineno)
+        else:
+            self._note_eol(kind, end, self._lineno)
+
+    def _grows_past_limit(self, line: bytes, limit: int) -> bool:
+        """Count a complete line towards the pending event's size; True when the event grows past ``limit``."""
+        if not line:  # a blank line ends the event
+            self._block_size = 0
+            return False
+        if line[:1] == b":":  # complete comment lines do not count (R8: ignored)
+            return False
+        self._block_size += len(line)
+        return self._block_size > limit
+
+    def _bound_pending(self, limit: int) -> bool:
+        """Keep the unfinished line within ``limit``; return True when that drops the pending event."""
+        splitter = self._splitter
+        pending = splitter.pending_size
+        if not pending or not (self._skipping or self._block_size + pending > limit):
+            return False
+        if self._skipping:  # inside a dropped event: its bytes are not kept
+            splitter.drop_pending()
+            return False
+        if splitter.pending_is_comment:
+            # R8: comments are ignored and complete ones do not count towards the limit, so a long one
+            # only loses its bytes (memory stays bounded) and the event around it survives, as it
+            # does when the same comment arrives in one chunk.
+            if pending > limit:
+                splitter.drop_pending()
+                self._comment_dropped = True
+            return False
+        self._drop_event(splitter.pending_offset, self._lineno + 1)
+        splitter.drop_pending()
+        return True
 
     def _drop_event(self, offset: int, lineno: int) -> None:
         """Forget the pending event (it grew past the limit) and skip to its blank line."""

@@ -11,7 +11,8 @@ Sybil finds the examples:
 - the ``>>>`` examples in the package's docstrings, which the API reference renders.
 
 Examples of one page share a namespace and run in page order, so each page is one test. Pages run in
-a temporary directory holding copies of ``examples/`` and ``docs/streams/`` (as ``streams/``).
+a temporary directory holding copies of ``examples/`` and ``docs/streams/`` at the same paths as in
+the repository, so every example also runs as shown from the repository root.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def _run(document: Document) -> int:
 def test_page_examples_run(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Each page's code blocks run top to bottom without error and their outputs match."""
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    shutil.copytree(DOCS / "streams", tmp_path / "streams")  # the captures the guides read
+    shutil.copytree(DOCS / "streams", tmp_path / "docs" / "streams")  # the captures the guides read
     monkeypatch.chdir(tmp_path)  # examples that write files write them here
     _run(_pages.parse(path))
 
