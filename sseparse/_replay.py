@@ -7,7 +7,9 @@ the body's writes, after the faults were applied in this order:
    ``cut_at``, or the start of the body's last event), and the response ends after it;
 2. otherwise ``cut_at`` ends the response cleanly after that many bytes (a server or proxy that
    stopped in the middle: the client sees a short body, no transport error);
-3. ``stall_after`` sends that many bytes and then nothing more, keeping the connection open until
+3. ``drop_at`` sends that many bytes and then drops the connection without ending the body (the
+   client's transport reports an incomplete body);
+   ``stall_after`` sends that many bytes and then nothing more, keeping the connection open until
    the client gives up (its read timeout) or the server closes;
 4. ``chunks`` splits what is sent into writes, ``delay`` waits between them.
 
@@ -51,6 +53,7 @@ MAX_REQUEST_BODY = 64 * 2**20
 """The largest request body the server reads (a larger one gets 413)."""
 
 _EXHAUSTED_STATUS = 410
+_DROPPED = "peer closed connection without sending complete message body (the replay dropped it)"
 
 
 # -- what was asked -----------------------------------------------------------------------------------
@@ -126,6 +129,7 @@ class _Reply:
     writes: list[bytes]
     delay: float
     stall: bool
+    drop: bool = False
 
 
 def _as_body(item: object) -> tuple[bytes, str | None]:
@@ -221,6 +225,7 @@ class _Script:
         headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
         stall_after: int | None = None,
         error_event: bytes | str | None = None,
+        drop_at: int | None = None,
     ) -> None:
         self.bodies, self.repeat = _bodies(body)
         self.sizes = _sizes(chunks, self.bodies)
@@ -230,6 +235,7 @@ class _Script:
         self.delay = float(delay)
         self.cut_at = _offset("cut_at", cut_at)
         self.stall_after = _offset("stall_after", stall_after)
+        self.drop_at = _offset("drop_at", drop_at)
         if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
             msg = f"status must be an HTTP status code (100-599), not {status!r}"
             raise ValueError(msg)
@@ -252,7 +258,11 @@ class _Script:
         stall = self.stall_after is not None
         if self.stall_after is not None:
             data = data[: self.stall_after]
-        return _Reply(self.status, self._headers(data, captured_type), _split(data, self.sizes), self.delay, stall)
+        drop = self.drop_at is not None and not stall
+        if self.drop_at is not None:
+            data = data[: self.drop_at]
+        headers = self._headers(data, captured_type)
+        return _Reply(self.status, headers, _split(data, self.sizes), self.delay, stall, drop)
 
     def _faulted(self, data: bytes) -> bytes:
         if self.error_event is not None:
@@ -426,6 +436,9 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.stall:
             self._stall(closing)
             return
+        if reply.drop:
+            self.connection.shutdown(socket.SHUT_RDWR)  # no last chunk: the body is incomplete
+            return
         self.wfile.write(b"0\r\n\r\n")
 
     def _stall(self, closing: threading.Event) -> None:
@@ -454,6 +467,8 @@ class ReplayServer(_Replay):
                      (``content-type: text/event-stream; charset=utf-8``, ``cache-control: no-cache``;
                      a capture's own content type is kept).
     ``stall_after``  send this many bytes, then nothing, keeping the connection open.
+    ``drop_at``      send this many bytes, then drop the connection in the middle of the body (a
+                     transport error in the client, where ``cut_at`` is a clean short body).
     ``error_event``  an SSE block (e.g. ``encode({...}, event="error")``) that replaces the rest
                      of the body from an event boundary: the last one at or before ``cut_at``, or
                      the start of the body's last event (the terminal marker, usually).
@@ -475,6 +490,7 @@ class ReplayServer(_Replay):
         headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
         stall_after: int | None = None,
         error_event: bytes | str | None = None,
+        drop_at: int | None = None,
     ) -> None:
         super().__init__(
             body,
@@ -485,6 +501,7 @@ class ReplayServer(_Replay):
             headers=headers,
             stall_after=stall_after,
             error_event=error_event,
+            drop_at=drop_at,
         )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -579,6 +596,8 @@ def _sync_writes(replay: _Replay, reply: _Reply, request: Any) -> Iterator[bytes
         timeout = _read_timeout(request)
         if not replay._closing.wait(timeout):  # noqa: SLF001
             raise _library(request).ReadTimeout("the replay stalled: no bytes within the read timeout", request=request)
+    if reply.drop:
+        raise _library(request).RemoteProtocolError(_DROPPED, request=request)
 
 
 async def _async_writes(reply: _Reply, request: Any) -> AsyncIterator[bytes]:  # noqa: ANN401
@@ -589,6 +608,8 @@ async def _async_writes(reply: _Reply, request: Any) -> AsyncIterator[bytes]:  #
     if reply.stall:
         await _sleep(_read_timeout(request))
         raise _library(request).ReadTimeout("the replay stalled: no bytes within the read timeout", request=request)
+    if reply.drop:
+        raise _library(request).RemoteProtocolError(_DROPPED, request=request)
 
 
 def _body_classes(module: Any) -> tuple[type, type]:  # noqa: ANN401 - httpx or httpx2
@@ -686,16 +707,18 @@ def replay_transport(  # noqa: PLR0913
     headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
     stall_after: int | None = None,
     error_event: bytes | str | None = None,
+    drop_at: int | None = None,
     library: str = "httpx",
 ) -> ReplayTransports:
     r"""Return httpx transports (sync and async) that replay ``body`` with faults, without a socket.
 
     The options are those of `ReplayServer`. Each piece of ``chunks`` is one read of the response
     (httpx skips empty ones), ``delay`` waits between them (under asyncio or trio for the async
-    transport), and a stall waits for the request's read timeout and raises the client's own
-    ``ReadTimeout``, as a real connection does. ``library="httpx2"`` builds the transports on httpx2,
-    the fork of httpx the anthropic SDK takes as ``http_client``; either way, a response is built
-    with the classes of the client that sent the request. httpx is imported here, not before.
+    transport), a stall waits for the request's read timeout and raises the client's own
+    ``ReadTimeout``, as a real connection does, and a drop raises its ``RemoteProtocolError``.
+    ``library="httpx2"`` builds the transports on httpx2, the fork of httpx the anthropic SDK takes
+    as ``http_client``; either way, a response is built with the classes of the client that sent
+    the request. httpx is imported here, not before.
 
         >>> import httpx
         >>> replay = replay_transport(b"data: hi\n\n", chunks=3)
@@ -715,4 +738,5 @@ def replay_transport(  # noqa: PLR0913
         headers=headers,
         stall_after=stall_after,
         error_event=error_event,
+        drop_at=drop_at,
     )

@@ -24,6 +24,7 @@ httpx = pytest.importorskip("httpx")
 FORMATS = ["openai-chat", "openai-responses", "anthropic-messages", "gemini"]
 ERRORS: dict[str, type[Exception]] = {
     "cut": IncompleteStreamError,
+    "drop": IncompleteStreamError,  # the transport's error, as __cause__
     "stall": StreamTimeoutError,
     "status": StreamHTTPError,
     "error-event": StreamAPIError,
@@ -73,7 +74,13 @@ def test_each_kind_carries_its_own_options(data: st.DataObject) -> None:
     assert fault.body == wire
     if fault.chunks is not None:
         assert sum(fault.chunks) == len(wire)
-    expected_keys = {"none": set(), "cut": {"cut_at"}, "stall": {"stall_after"}, "error-event": {"error_event"}}[fault.kind]
+    expected_keys = {
+        "none": set(),
+        "cut": {"cut_at"},
+        "drop": {"drop_at"},
+        "stall": {"stall_after"},
+        "error-event": {"error_event"},
+    }[fault.kind]
     assert expected_keys <= set(options) <= expected_keys | {"chunks", "cut_at"}
     if fault.kind == "error-event":
         assert fault.error_event is not None
@@ -83,8 +90,8 @@ def test_each_kind_carries_its_own_options(data: st.DataObject) -> None:
 @pytest.mark.parametrize(
     ("flags", "kinds"),
     [
-        ({"cuts": False, "stalls": False, "statuses": False, "error_events": False}, {"none"}),
-        ({"stalls": False, "statuses": False, "error_events": False}, {"none", "cut"}),
+        ({"cuts": False, "drops": False, "stalls": False, "statuses": False, "error_events": False}, {"none"}),
+        ({"drops": False, "stalls": False, "statuses": False, "error_events": False}, {"none", "cut"}),
     ],
 )
 def test_the_flags_choose_the_kinds(flags: dict[str, Any], kinds: set[str]) -> None:

@@ -288,6 +288,7 @@ FAULTS: dict[str, dict[str, Any]] = {
     "chunks": {"chunks": 3, "delay": 0.001},
     "cut": {"cut_at": len(chat_chunk("Hel")) + 5},
     "stall": {"stall_after": len(chat_chunk("Hel")) + 5},
+    "drop": {"drop_at": len(chat_chunk("Hel")) + 5},
     "status": {"status": 429, "body": json.dumps(OPENAI_ERROR).encode()},
     "error-event": {"error_event": encode(OPENAI_ERROR)},
 }
@@ -296,6 +297,7 @@ EXPECTED: dict[str, type[Exception] | None] = {
     "chunks": None,
     "cut": IncompleteStreamError,
     "stall": StreamTimeoutError,
+    "drop": IncompleteStreamError,  # the HTTP client's transport error, as __cause__
     "status": StreamHTTPError,
     "error-event": StreamAPIError,
 }
@@ -316,7 +318,7 @@ def _outcome(read: Callable[[], list[Any]], fault: str) -> None:
     with pytest.raises(StreamError) as info:
         read()
     assert type(info.value) is expected
-    if fault in {"cut", "stall", "error-event"}:
+    if fault in {"cut", "stall", "drop", "error-event"}:
         assert info.value.partial.text.startswith("Hel")  # everything received before the fault is kept
     if fault == "status":
         assert info.value.status == 429  # type: ignore[attr-defined]
@@ -464,11 +466,12 @@ def test_a_reconnecting_stream_resumes_with_last_event_id() -> None:
 openai = pytest.importorskip("openai")
 anthropic = pytest.importorskip("anthropic")
 
-OPENAI_RAISES: dict[str, type[Exception] | None] = {
+OPENAI_RAISES: dict[str, type[Exception] | tuple[type[Exception], ...] | None] = {
     "none": None,
     "chunks": None,
     "cut": None,  # the SDK takes a cut stream for a complete one: the text is just shorter
     "stall": openai.APITimeoutError,
+    "drop": (openai.APIConnectionError, httpx.TransportError),  # the SDK lets httpx's error through while streaming
     "status": openai.RateLimitError,
     "error-event": openai.APIError,
 }
@@ -528,6 +531,7 @@ ANTHROPIC_FAULTS: dict[str, dict[str, Any]] = {
     "chunks": {"chunks": 5},
     "cut": {"cut_at": ANTHROPIC.index(b'" wor"') + 3},  # inside the third text delta
     "stall": {"stall_after": len(ANTHROPIC) // 2},
+    "drop": {"drop_at": len(ANTHROPIC) // 2},
     "status": {"status": 529, "body": json.dumps(ANTHROPIC_ERROR).encode()},
     "error-event": {"error_event": encode(ANTHROPIC_ERROR, event="error")},
 }
@@ -539,18 +543,19 @@ def _anthropic_raises(fault: str) -> tuple[type[BaseException], ...] | None:
         "chunks": None,
         "cut": None,  # the SDK takes a cut stream for a complete one: the text is just shorter
         # the SDK lets its HTTP client's timeout through while a stream is read
-        "stall": (anthropic.APITimeoutError, httpx.ReadTimeout, *_httpx2_timeouts()),
+        "stall": (anthropic.APITimeoutError, httpx.ReadTimeout, *_httpx2_errors("ReadTimeout")),
+        "drop": (anthropic.APIConnectionError, httpx.TransportError, *_httpx2_errors("TransportError")),
         "status": (anthropic.InternalServerError, anthropic.APIStatusError),
         "error-event": (anthropic.APIStatusError,),
     }[fault]
 
 
-def _httpx2_timeouts() -> tuple[type[BaseException], ...]:
+def _httpx2_errors(name: str) -> tuple[type[BaseException], ...]:
     try:
         import httpx2  # noqa: PLC0415 - the anthropic SDK's HTTP client, when it uses that fork
     except ImportError:  # pragma: no cover - an SDK on plain httpx
         return ()
-    return (httpx2.ReadTimeout,)
+    return (getattr(httpx2, name),)
 
 
 def _anthropic_text(client: Any) -> str:

@@ -1,6 +1,6 @@
 """faults(): what a network and a provider can do to a stream, for `sseparse.testing.ReplayServer`.
 
-A `Fault` is one drawn misfortune -- none, a cut, a stall, an HTTP error status with the provider's
+A `Fault` is one drawn misfortune -- none, a cut, a dropped connection, a stall, an HTTP error status with the provider's
 error document, or an error event in place of the rest -- always with a drawn chunking. Its ``body``
 and ``options`` go straight to `ReplayServer` / `replay_transport` (or their ``serve``), so a
 property test of user code reads::
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["FAULT_KINDS", "Fault", "faults"]
 
 #: The kinds of `Fault`, the harmless one first (it is what failures shrink toward).
-FAULT_KINDS = ("none", "cut", "stall", "status", "error-event")
+FAULT_KINDS = ("none", "cut", "drop", "stall", "status", "error-event")
 
 # The error statuses each provider sends, with the error ``type`` its document carries.
 _OPENAI_STATUSES = {400: "invalid_request_error", 401: "invalid_api_key", 429: "rate_limit_exceeded", 500: "server_error"}
@@ -71,13 +71,15 @@ _DOCUMENTS = {
 class Fault:
     """One fault, ready for `sseparse.testing.ReplayServer` (``ReplayServer(fault.body, **fault.options)``).
 
-    ``kind``          one of `FAULT_KINDS`: ``"none"`` (only the chunking), ``"cut"``, ``"stall"``,
-                      ``"status"`` or ``"error-event"``.
+    ``kind``          one of `FAULT_KINDS`: ``"none"`` (only the chunking), ``"cut"`` (a clean short
+                      body), ``"drop"`` (the connection dropped mid-body: a transport error),
+                      ``"stall"``, ``"status"`` or ``"error-event"``.
     ``body``          what to serve: the stream, or the provider's error document for ``"status"``.
     ``chunks``        the sizes of the writes (the rest in one last write), or None.
-    ``cut_at``, ``stall_after``, ``status``, ``error_event``  the options of that kind (else None).
+    ``cut_at``, ``drop_at``, ``stall_after``, ``status``, ``error_event``  the options of that kind
+                      (else None).
 
-    A cut or a stall always falls before the end of the stream's last event, so it loses that event
+    A cut, a drop or a stall always falls before the end of the stream's last event, so it loses that event
     (the terminal marker) and a client that checks how a stream ended can tell. A stall is only
     observable with a read timeout in the client.
     """
@@ -88,6 +90,7 @@ class Fault:
     cut_at: int | None = None
     stall_after: int | None = None
     status: int | None = None
+    drop_at: int | None = None
     error_event: bytes | None = None
 
     @property
@@ -98,7 +101,7 @@ class Fault:
     @property
     def options(self) -> dict[str, Any]:
         """The keyword options of `ReplayServer`, `replay_transport` and their ``serve``."""
-        names = ("chunks", "cut_at", "stall_after", "status", "error_event")
+        names = ("chunks", "cut_at", "drop_at", "stall_after", "status", "error_event")
         return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
 
 
@@ -108,6 +111,7 @@ def faults(  # noqa: PLR0913
     *,
     chunks: bool = True,
     cuts: bool = True,
+    drops: bool = True,
     stalls: bool = True,
     statuses: bool = True,
     error_events: bool = True,
@@ -120,6 +124,8 @@ def faults(  # noqa: PLR0913
     ``chunks``        draw a chunking for every fault (else the body goes out in one write).
     ``cuts``          a clean end in the middle: anywhere before the last event's end, often exactly
                       at an event boundary (the cut that looks most like a normal end).
+    ``drops``         the connection dropped after an offset, the body left incomplete (the HTTP
+                      client raises its transport error, e.g. httpx's ``RemoteProtocolError``).
     ``stalls``        no more bytes after an offset, the connection kept open (needs a read timeout).
     ``statuses``      an HTTP error status (400, 401, 429, 500, 503, 529...) with the provider's
                       error document as the body.
@@ -133,7 +139,7 @@ def faults(  # noqa: PLR0913
     if format is not None and format not in LLM_FORMATS:
         msg = f"format={format!r} must be None or one of {', '.join(LLM_FORMATS)}"
         raise InvalidArgument(msg)
-    flags = {"cut": cuts, "stall": stalls, "status": statuses, "error-event": error_events}
+    flags = {"cut": cuts, "drop": drops, "stall": stalls, "status": statuses, "error-event": error_events}
     for name, value in (("chunks", chunks), *((f"{kind.replace('-', '_')}s", flag) for kind, flag in flags.items())):
         check_bool(name, value)
     kinds = ("none", *(kind for kind in FAULT_KINDS[1:] if flags[kind]))
@@ -172,6 +178,8 @@ def _fault(draw: DrawFn, body: bytes, wire_format: str, kinds: tuple[str, ...], 
     chunks = draw(sizes)
     if kind == "cut":
         return Fault(kind, body, chunks, cut_at=draw(_offsets(body)))
+    if kind == "drop":
+        return Fault(kind, body, chunks, drop_at=draw(_offsets(body)))
     if kind == "stall":
         return Fault(kind, body, chunks, stall_after=draw(_offsets(body)))
     if kind == "status":
