@@ -322,15 +322,15 @@ class AnthropicAccumulator(BaseAccumulator):
             if call is not None and block.type == "tool_use":
                 calls.append(call.snapshot())
         message = self._message
-        model = message.get("model", "")
+        model = _str_or(message.get("model"), "")
         for block in blocks:  # the last fallback block names the model that served the answer
             target = block.base.get("to") if block.type == "fallback" else None
             if isinstance(target, dict) and isinstance(target.get("model"), str):
                 model = target["model"]
         final: dict[str, Any] = {
-            "id": message.get("id", ""),
-            "type": message.get("type", "message"),
-            "role": message.get("role", "assistant"),
+            "id": _str_or(message.get("id"), ""),
+            "type": _str_or(message.get("type"), "message"),  # a message's identity: never null or another type
+            "role": _str_or(message.get("role"), "assistant"),
             "model": model,
             "content": content,
             "stop_reason": message.get("stop_reason"),
@@ -371,6 +371,10 @@ def _merge_fields(block: _Block, delta: dict[str, Any], known: frozenset[str] = 
     if block.fields is None:
         block.fields = Extras()
     block.fields.merge(delta, known)
+
+
+def _str_or(value: Any, default: str) -> str:  # noqa: ANN401
+    return value if isinstance(value, str) else default
 
 
 def _partial_input(text: str, default: Any) -> Any:  # noqa: ANN401
