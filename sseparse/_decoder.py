@@ -458,7 +458,7 @@ class SSEDecoder:
             return self._split(chunk)  # the splitter swallows an LF that completes the CRLF
         return self.feed(chunk)  # bytes, state _FAST: the fast path
 
-    def _feed_general(self, data: bytes) -> list[ServerSentEvent]:  # noqa: C901 - 11, under the project limit of 15
+    def _feed_general(self, data: bytes) -> list[ServerSentEvent]:
         """Feed one chunk on the general path: line by line, with diagnostics and/or the size limit."""
         splitter = self._splitter
         swallowed, lines = splitter.feed_positions(data)

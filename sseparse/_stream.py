@@ -1386,7 +1386,7 @@ class AsyncStream(_StreamBase[T, "AsyncGenerator[T, None]"]):
             await self._release()
             core.finish()
 
-    async def _attempt(self) -> AsyncGenerator[T, None]:  # noqa: C901 - one loop: read, hand out event by event, conclude
+    async def _attempt(self) -> AsyncGenerator[T, None]:
         """Read one connection: `Stream._attempt` with awaits (async generators cannot delegate)."""
         core = self._core
         step = core.step

@@ -115,7 +115,7 @@ class GeminiAccumulator(BaseAccumulator):
         candidates = self._candidates.values()
         return bool(candidates) and all(c.finish_reason is not None for c in candidates)
 
-    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901
+    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:
         if (
             event_type == "error"
             or payload.get("error") is not None
@@ -144,7 +144,7 @@ class GeminiAccumulator(BaseAccumulator):
                 if isinstance(candidate, dict):
                     self._candidate(candidate, out)
 
-    def _candidate(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901
+    def _candidate(self, payload: dict[str, Any], out: list[Update] | None) -> None:
         index = payload.get("index", 0)
         if not isinstance(index, int):
             index = 0

@@ -127,7 +127,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
             return True
         return False
 
-    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:  # noqa: C901 - the hot path, kept inline
+    def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:
         if event_type == "error" or payload.get("error") is not None or ("choices" not in payload and is_error_payload(payload)):
             self._fail(self._error_from(payload), out)
             return
@@ -187,7 +187,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
             state = self._choices[index] = _ChoiceState(index, self._note)
         return state
 
-    def _choice(self, choice: dict[str, Any], out: list[Update] | None) -> None:  # noqa: C901, PLR0912 - the hot path, kept inline
+    def _choice(self, choice: dict[str, Any], out: list[Update] | None) -> None:  # noqa: PLR0912 - the hot path, kept inline
         index = choice.get("index", 0)
         state = self._choices.get(index) if index.__class__ is int else None
         if state is None:

@@ -155,7 +155,7 @@ def _read_include(src: Source, start: int) -> _Include:
     return _Include(src, parse_response_head(lines, src.name), body_at, line_no)
 
 
-def _verbose_head(lines: Iterable[bytes], src: Source) -> tuple[list[bytes], list[bytes], bool, int, int]:  # noqa: C901
+def _verbose_head(lines: Iterable[bytes], src: Source) -> tuple[list[bytes], list[bytes], bool, int, int]:
     """Read ``curl -v`` lines up to the end of the final response header block.
 
     Return the request lines, the response header lines, whether TLS was used, and the byte offset

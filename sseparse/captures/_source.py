@@ -156,7 +156,7 @@ class Source:
             return bytes(chunk)
         raise CaptureError("not a binary file: pass open(path, 'rb') or sys.stdin.buffer", self.name)
 
-    def stream(self, offset: int = 0) -> Iterator[bytes]:  # noqa: C901
+    def stream(self, offset: int = 0) -> Iterator[bytes]:
         """Yield the input from ``offset`` on, in chunks as they are read."""
         if self.path is not None:
             with self._open() as file:
