@@ -38,7 +38,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Self, TypedDict, Unpack, cast
 
 from sseparse._decoder import SSEDecoder
 from sseparse._keepalive import running_under_trio
@@ -211,6 +211,19 @@ def _split(data: bytes, sizes: int | list[int] | None) -> list[bytes]:
     return [*out, data[position:]]
 
 
+class _ReplayOptions(TypedDict, total=False):
+    """The fault options of `ReplayServer`, `replay_transport` and ``serve`` (each described on `ReplayServer`)."""
+
+    chunks: int | Sequence[int] | Sequence[bytes] | None
+    delay: float
+    cut_at: int | None
+    status: int
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None
+    stall_after: int | None
+    error_event: bytes | str | None
+    drop_at: int | None
+
+
 class _Script:
     """The options of a replay, checked once; `reply` applies them to one connection."""
 
@@ -317,14 +330,14 @@ def _error_block(error_event: bytes | str | None) -> bytes | None:
 class _Replay:
     """What the server and the transports share: the script, the requests, the closing flag."""
 
-    def __init__(self, body: object, **options: Any) -> None:  # noqa: ANN401
+    def __init__(self, body: object, **options: Unpack[_ReplayOptions]) -> None:
         self._script = _Script(body, **options)
         self._lock = threading.Lock()
         self._closing = threading.Event()
         self.requests: list[ReplayRequest] = []
         """Every request answered so far, in arrival order (a `ReplayRequest` each)."""
 
-    def serve(self, body: object, **options: Any) -> None:  # noqa: ANN401
+    def serve(self, body: object, **options: Unpack[_ReplayOptions]) -> None:
         """Serve ``body`` with these options from the next request on (same options as the constructor).
 
         The request count starts again, so a list of bodies is served from its first; ``requests``
@@ -479,30 +492,8 @@ class ReplayServer(_Replay):
     headers included.
     """
 
-    def __init__(  # noqa: PLR0913
-        self,
-        body: object,
-        *,
-        chunks: int | Sequence[int] | Sequence[bytes] | None = None,
-        delay: float = 0.0,
-        cut_at: int | None = None,
-        status: int = 200,
-        headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-        stall_after: int | None = None,
-        error_event: bytes | str | None = None,
-        drop_at: int | None = None,
-    ) -> None:
-        super().__init__(
-            body,
-            chunks=chunks,
-            delay=delay,
-            cut_at=cut_at,
-            status=status,
-            headers=headers,
-            stall_after=stall_after,
-            error_event=error_event,
-            drop_at=drop_at,
-        )
+    def __init__(self, body: object, **options: Unpack[_ReplayOptions]) -> None:
+        super().__init__(body, **options)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -680,7 +671,7 @@ class ReplayTransports(_Replay):
     replay_transport(body)``. Both serve the same script and record into the same ``requests``.
     """
 
-    def __init__(self, body: object, *, library: str = "httpx", **options: Any) -> None:  # noqa: ANN401
+    def __init__(self, body: object, *, library: str = "httpx", **options: Unpack[_ReplayOptions]) -> None:
         if library not in {"httpx", "httpx2"}:
             msg = f"library must be 'httpx' or 'httpx2' (the anthropic SDK's client), not {library!r}"
             raise ValueError(msg)
@@ -697,19 +688,7 @@ class ReplayTransports(_Replay):
         self._closing.set()
 
 
-def replay_transport(  # noqa: PLR0913
-    body: object,
-    *,
-    chunks: int | Sequence[int] | Sequence[bytes] | None = None,
-    delay: float = 0.0,
-    cut_at: int | None = None,
-    status: int = 200,
-    headers: Mapping[str, str] | Iterable[tuple[str, str]] | None = None,
-    stall_after: int | None = None,
-    error_event: bytes | str | None = None,
-    drop_at: int | None = None,
-    library: str = "httpx",
-) -> ReplayTransports:
+def replay_transport(body: object, *, library: str = "httpx", **options: Unpack[_ReplayOptions]) -> ReplayTransports:
     r"""Return httpx transports (sync and async) that replay ``body`` with faults, without a socket.
 
     The options are those of `ReplayServer`. Each piece of ``chunks`` is one read of the response
@@ -728,15 +707,4 @@ def replay_transport(  # noqa: PLR0913
         >>> replay.requests[0].path
         '/stream'
     """
-    return ReplayTransports(
-        body,
-        library=library,
-        chunks=chunks,
-        delay=delay,
-        cut_at=cut_at,
-        status=status,
-        headers=headers,
-        stall_after=stall_after,
-        error_event=error_event,
-        drop_at=drop_at,
-    )
+    return ReplayTransports(body, library=library, **options)
