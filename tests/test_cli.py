@@ -350,9 +350,11 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(corpus: Path) -> None:
     assert result.stderr.splitlines() == ["sseparse text: 5 inputs, 6 responses: 6 complete"]
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="uses a pseudo-terminal")
-def test_progress_bar_on_a_terminal(corpus: Path) -> None:
-    """With stderr on a terminal and rich installed, a progress bar is drawn there (stdout is untouched)."""
+def text_on_a_terminal(corpus: Path, *, stdout_too: bool) -> tuple[subprocess.CompletedProcess[bytes], bytes]:
+    """Run ``sseparse text corpus`` with stderr (and stdout if ``stdout_too``) on a pseudo-terminal.
+
+    Returns the process and every byte the terminal received. Skips when rich is not installed.
+    """
     pytest.importorskip("rich")
     import pty  # noqa: PLC0415 - POSIX only
 
@@ -360,7 +362,7 @@ def test_progress_bar_on_a_terminal(corpus: Path) -> None:
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "sseparse", "text", str(corpus)],
-            stdout=subprocess.PIPE,
+            stdout=follower if stdout_too else subprocess.PIPE,
             stderr=follower,
             env={**ENV, "TERM": "xterm", "COLUMNS": "80"},
             timeout=60,
@@ -378,6 +380,13 @@ def test_progress_bar_on_a_terminal(corpus: Path) -> None:
             drawn += chunk
     finally:
         os.close(leader)
+    return proc, drawn
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses a pseudo-terminal")
+def test_progress_bar_on_a_terminal(corpus: Path) -> None:
+    """With stderr on a terminal and rich installed, a progress bar is drawn there (stdout is untouched)."""
+    proc, drawn = text_on_a_terminal(corpus, stdout_too=False)
     assert proc.returncode == 0
     assert proc.stdout.decode().count(CHAT_TEXT) == 4
     assert proc.stdout.decode().endswith(TOOL_TEXT + "\n")
@@ -603,31 +612,7 @@ def test_input_format_and_its_old_name(corpus: Path, capsys: pytest.CaptureFixtu
 @pytest.mark.skipif(sys.platform == "win32", reason="uses a pseudo-terminal")
 def test_no_progress_bar_when_stdout_is_the_terminal(corpus: Path) -> None:
     """Output on the terminal the bar would be drawn on: no bar, so nothing garbles the output."""
-    pytest.importorskip("rich")
-    import pty  # noqa: PLC0415 - POSIX only
-
-    leader, follower = pty.openpty()
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-m", "sseparse", "text", str(corpus)],
-            stdout=follower,
-            stderr=follower,
-            env={**ENV, "TERM": "xterm", "COLUMNS": "80"},
-            timeout=60,
-            check=False,
-        )
-        os.close(follower)
-        drawn = b""
-        while select.select([leader], [], [], 0.2)[0]:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            drawn += chunk
-    finally:
-        os.close(leader)
+    proc, drawn = text_on_a_terminal(corpus, stdout_too=True)
     assert proc.returncode == 0
     assert b"\x1b[" not in drawn
     assert drawn.decode().replace("\r\n", "\n").count(CHAT_TEXT + "\n") == 4
