@@ -213,11 +213,10 @@ class App:
 
 
 @contextmanager
-def serve() -> Iterator[tuple[str, App]]:
-    """Run the app under uvicorn on 127.0.0.1, a free port, in a thread; yield (base URL, app)."""
+def serve_asgi(app: Any) -> Iterator[str]:
+    """Run an ASGI app under uvicorn on 127.0.0.1, a free port, in a thread; yield its base URL."""
     import uvicorn  # noqa: PLC0415
 
-    app = App()
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off", ws="none", http="h11")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -229,7 +228,15 @@ def serve() -> Iterator[tuple[str, App]]:
             threading.Event().wait(0.01)
         assert server.started, "uvicorn did not start"
         port = server.servers[0].sockets[0].getsockname()[1]
-        yield f"http://127.0.0.1:{port}", app
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def serve() -> Iterator[tuple[str, App]]:
+    """Run the app under uvicorn on 127.0.0.1, a free port, in a thread; yield (base URL, app)."""
+    app = App()
+    with serve_asgi(app) as base:
+        yield base, app

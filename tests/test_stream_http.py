@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import pytest
+from live_server import serve_asgi
 from stream_helpers import anthropic_blocks, openai_chat_blocks
 
 from sseparse import AsyncStream, IncompleteStreamError, ResumeState, Stream, areconnecting, reconnecting
@@ -113,19 +114,8 @@ class App:
 def server() -> Iterator[tuple[str, App]]:
     """Uvicorn on 127.0.0.1, a free port, in a thread; yields (base URL, app)."""
     app = App()
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", lifespan="off", ws="none", http="h11")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(500):
-        if srv.started:
-            break
-        threading.Event().wait(0.01)
-    assert srv.started, "uvicorn did not start"
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}", app
-    srv.should_exit = True
-    thread.join(TIMEOUT)
+    with serve_asgi(app) as base:
+        yield base, app
 
 
 # -- whole streams, every client -----------------------------------------------------------------------
