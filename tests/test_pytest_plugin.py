@@ -39,8 +39,11 @@ def test_broken_decoder_fails(sse_conformance):
 """
 
 
-def run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "test_user.py").write_text(textwrap.dedent(USER_TESTS))
+def run_pytest(
+    tmp_path: Path, *args: str, tests: str = USER_TESTS, name: str = "test_user.py"
+) -> subprocess.CompletedProcess[str]:
+    """Write ``tests`` to ``tmp_path/name`` and run pytest there with the plugin loaded explicitly."""
+    (tmp_path / name).write_text(textwrap.dedent(tests))
     # "-p no:sseparse" unloads the entry-point registration (if sseparse is installed) so that the
     # explicit "-p sseparse.pytest_plugin" works whether or not it is.
     command = [
@@ -92,20 +95,5 @@ def test_the_servers_were_closed_after_the_test():
 
 def test_sse_replay_fixture_starts_servers_and_closes_them_after_the_test(tmp_path: Path) -> None:
     """sse_replay gives a started ReplayServer and closes it when the test ends."""
-    (tmp_path / "test_replay_user.py").write_text(textwrap.dedent(REPLAY_TESTS))
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-W",
-        "error",
-        "-p",
-        "no:sseparse",
-        "-p",
-        "sseparse.pytest_plugin",
-        "-p",
-        "no:cacheprovider",
-    ]
-    result = subprocess.run([*command, "test_replay_user.py"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    result = run_pytest(tmp_path, "-W", "error", "test_replay_user.py", tests=REPLAY_TESTS, name="test_replay_user.py")
     assert "2 passed" in result.stdout, result.stdout + result.stderr
