@@ -29,6 +29,7 @@ import pytest
 
 import sseparse
 from benchmarks import _corpus
+from benchmarks._report import report_ratios
 
 GROUP = "accumulate: bytes -> final chat.completion (20k chunks, network reads)"
 FRAGMENTS_GROUP = "accumulate: one tool call in N argument fragments"
@@ -181,13 +182,4 @@ def _ratios(times: dict[str, float]) -> list[str]:
 
 def test_zz_report(request: pytest.FixtureRequest) -> None:
     """After a measuring run: print sseparse's ratios against openai and the json.loads bound, and the 100k/10k cost ratio."""
-    session = getattr(request.config, "_benchmarksession", None)
-    if session is None or session.disabled:
-        pytest.skip("nothing measured (--benchmark-disable)")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None:
-        return
-    reporter.write_line("")
-    for stat in ("median", "min"):
-        for line in _ratios(_times(session.benchmarks, stat)):
-            reporter.write_line(f"accumulate ({stat}s): {line}")
+    report_ratios(request, "accumulate", lambda benchmarks, stat: _ratios(_times(benchmarks, stat)))

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks._report import report_ratios
 from examples.make_captures import openai_chat_body
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,13 +89,4 @@ def _ratios(benchmarks: list[Any], stat: str) -> list[str]:
 
 def test_zz_report(request: pytest.FixtureRequest) -> None:
     """After a measuring run: print the speed-up of two jobs over one, per folder shape."""
-    session = getattr(request.config, "_benchmarksession", None)
-    if session is None or session.disabled:
-        pytest.skip("nothing measured (--benchmark-disable)")
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None:
-        return
-    reporter.write_line("")
-    for stat in ("median", "min"):
-        for line in _ratios(session.benchmarks, stat):
-            reporter.write_line(f"sseparse result --jobs ({stat}s): {line}")
+    report_ratios(request, "sseparse result --jobs", _ratios)
