@@ -237,27 +237,30 @@ def _tokens(  # noqa: PLR0913
     return Tokens(input=input, output=output, total=total, reasoning=reasoning, cache_read=cache_read, cache_write=cache_write)
 
 
+def _openai(usage: dict[str, Any], prompt: str, completion: str, cache_hit: int | None = None) -> Tokens:
+    """Read an OpenAI usage object whose counts are ``{prompt}_tokens`` and ``{completion}_tokens``.
+
+    Chat says ``prompt``/``completion``, Responses ``input``/``output``; the details objects are
+    ``{prompt}_tokens_details`` and ``{completion}_tokens_details`` in both. ``cache_hit``: a
+    provider's own count of cached prompt tokens, used when the details give none.
+    """
+    return _tokens(
+        input=_get(usage, f"{prompt}_tokens"),
+        output=_get(usage, f"{completion}_tokens"),
+        total=_get(usage, "total_tokens"),
+        reasoning=_get(usage, f"{completion}_tokens_details", "reasoning_tokens"),
+        cache_read=_first(_get(usage, f"{prompt}_tokens_details", "cached_tokens"), cache_hit),
+        cache_write=_get(usage, f"{prompt}_tokens_details", "cache_write_tokens"),  # OpenRouter
+    )
+
+
 def _openai_chat(usage: dict[str, Any]) -> Tokens:
     # prompt_tokens already counts cached_tokens; DeepSeek splits it into prompt_cache_hit/miss_tokens.
-    return _tokens(
-        input=_get(usage, "prompt_tokens"),
-        output=_get(usage, "completion_tokens"),
-        total=_get(usage, "total_tokens"),
-        reasoning=_get(usage, "completion_tokens_details", "reasoning_tokens"),
-        cache_read=_first(_get(usage, "prompt_tokens_details", "cached_tokens"), _get(usage, "prompt_cache_hit_tokens")),
-        cache_write=_get(usage, "prompt_tokens_details", "cache_write_tokens"),  # OpenRouter
-    )
+    return _openai(usage, "prompt", "completion", cache_hit=_get(usage, "prompt_cache_hit_tokens"))
 
 
 def _openai_responses(usage: dict[str, Any]) -> Tokens:
-    return _tokens(
-        input=_get(usage, "input_tokens"),
-        output=_get(usage, "output_tokens"),
-        total=_get(usage, "total_tokens"),
-        reasoning=_get(usage, "output_tokens_details", "reasoning_tokens"),
-        cache_read=_get(usage, "input_tokens_details", "cached_tokens"),
-        cache_write=_get(usage, "input_tokens_details", "cache_write_tokens"),
-    )
+    return _openai(usage, "input", "output")
 
 
 def _anthropic(usage: dict[str, Any]) -> Tokens:
