@@ -17,12 +17,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sseparse.accumulators._payloads import is_error_payload as error_shape
-
 if TYPE_CHECKING:
     from sseparse._events import ServerSentEvent
 
-__all__ = ["detect_builtin", "is_error_payload"]
+__all__ = ["detect_builtin"]
 
 _ANTHROPIC_TYPES = frozenset(
     {"message_start", "message_delta", "message_stop", "content_block_start", "content_block_delta", "content_block_stop"}
@@ -46,10 +44,3 @@ def detect_builtin(event: ServerSentEvent, payload: Any) -> str | None:  # noqa:
     if "candidates" in payload or "usageMetadata" in payload or "promptFeedback" in payload:
         return "gemini"
     return None
-
-
-def is_error_payload(event: ServerSentEvent, payload: Any) -> bool:  # noqa: ANN401
-    """Return True for every in-stream error shape `error_from_payload` knows (and ``event: error``)."""
-    if event.event == "error":
-        return True
-    return isinstance(payload, dict) and error_shape(payload)

@@ -20,11 +20,12 @@ def exception_key(payload: dict[str, Any]) -> str | None:
     return None
 
 
-def is_error_payload(payload: dict[str, Any], event_type: str = "message") -> bool:
-    """Return True for every in-stream error shape (see `error_from_payload`)."""
-    return (
-        event_type == "error"
-        or isinstance(payload.get("error"), (dict, str))
+def is_error_payload(payload: Any, event_type: str = "message") -> bool:  # noqa: ANN401
+    """Return True for ``event: error`` and every in-stream error shape (see `error_from_payload`)."""
+    if event_type == "error":
+        return True
+    return isinstance(payload, dict) and (
+        isinstance(payload.get("error"), (dict, str))
         or payload.get("type") == "error"
         or payload.get("object") == "error"
         or exception_key(payload) is not None

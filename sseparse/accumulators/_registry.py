@@ -24,8 +24,8 @@ from sseparse.accumulators._base import (
     Accumulator,
     BaseAccumulator,
 )
-from sseparse.accumulators._detect import detect_builtin, is_error_payload
-from sseparse.accumulators._payloads import error_from_payload
+from sseparse.accumulators._detect import detect_builtin
+from sseparse.accumulators._payloads import error_from_payload, is_error_payload
 from sseparse.accumulators._results import (
     AccumulatedResult,
     AccumulatorClosedError,
@@ -312,7 +312,7 @@ class AutoAccumulator:
         if name is not None:  # [DONE] after events no format claimed (Vercel's UI message stream)
             self._failure = self._unknown()
             return self._failure
-        if is_error_payload(event, payload):
+        if is_error_payload(payload, event.event):
             self._failure = _error_of(event, payload)
             return self._failure
         if len(self._held) >= MAX_DETECT_EVENTS:

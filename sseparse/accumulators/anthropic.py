@@ -98,7 +98,7 @@ class AnthropicAccumulator(BaseAccumulator):
         handler = self._HANDLERS.get(kind)
         if handler is not None:
             handler(self, payload, out)
-        elif event_type == "error" or is_error_payload(payload):
+        elif is_error_payload(payload, event_type):
             self._fail(self._error_from(payload), out)
 
     # -- event handlers (dispatched by event type through _HANDLERS) ---------------------------------------

@@ -185,7 +185,7 @@ class OpenAIResponsesAccumulator(BaseAccumulator):
         handler = self._HANDLERS.get(kind)
         if handler is not None:
             handler(self, payload, kind, out)
-        elif event_type == "error" or is_error_payload(payload):
+        elif is_error_payload(payload, event_type):
             self._fail(self._error_from(payload), out)
         else:
             self._other(payload, kind)
