@@ -58,7 +58,17 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-__all__ = ["BACKENDS", "MAX_DEPTH", "MAX_INT_DIGITS", "NotJSONError", "json_backend", "loads", "set_backend", "use_json_backend"]
+__all__ = [
+    "BACKENDS",
+    "MAX_DEPTH",
+    "MAX_INT_DIGITS",
+    "NotJSONError",
+    "is_json",
+    "json_backend",
+    "loads",
+    "set_backend",
+    "use_json_backend",
+]
 
 MAX_DEPTH = 128
 """Deepest nesting of arrays and objects `loads` accepts (``[]`` is depth 1)."""
@@ -261,6 +271,15 @@ def loads(data: str | bytes | bytearray | memoryview) -> Any:  # noqa: ANN401, P
             return _replace_surrogates(value)
         return value
     return _guarded(data if data.__class__ is str else _text(data))
+
+
+def is_json(data: str | bytes | bytearray | memoryview) -> bool:
+    """Return True when `loads` accepts ``data``."""
+    try:
+        loads(data)
+    except NotJSONError:
+        return False
+    return True
 
 
 def _text(data: object) -> str:

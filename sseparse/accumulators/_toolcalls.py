@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sseparse._json import loads
+from sseparse._json import is_json
 from sseparse.accumulators._results import ToolCall
 from sseparse.accumulators._updates import ToolCallFinished
 
@@ -117,7 +117,7 @@ class CallBuilder:
             return ""
         length = self._length
         if length:
-            if same_id and len(text) == length and text == self.args.value() and _is_json(text):
+            if same_id and len(text) == length and text == self.args.value() and is_json(text):
                 note(NOTE_REPEAT_IGNORED)
                 return ""
             if length <= 8 and text.lstrip()[:1] == "{" and self.args.value().strip() == "{}":
@@ -143,14 +143,6 @@ def finish_calls(calls: Iterable[CallBuilder], choice: int, out: list[Update] | 
             call.done = True
             if out is not None:
                 out.append(ToolCallFinished(call.snapshot(), choice))
-
-
-def _is_json(text: str) -> bool:
-    try:
-        loads(text)
-    except ValueError:
-        return False
-    return True
 
 
 class ToolCallTracker:

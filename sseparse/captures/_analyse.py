@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sseparse._decoder import SSEDecoder
 from sseparse._errors import EventTooLargeError
-from sseparse._json import loads
+from sseparse._json import is_json, loads
 from sseparse.accumulators import TextDelta, make_accumulator
 from sseparse.captures._errors import CaptureError
 from sseparse.captures._split import pieces
@@ -213,14 +213,6 @@ def new_accumulator(wire_format: str | None) -> Accumulator:
     return make_accumulator(wire_format)
 
 
-def _is_json(data: str) -> bool:
-    try:
-        loads(data)
-    except ValueError:
-        return False
-    return True
-
-
 def _load(data: str) -> tuple[bool, Any]:
     try:
         return True, loads(data)
@@ -396,7 +388,7 @@ class _Run:
         options = self.options
         for event in events:
             analysis.events += 1
-            if last_incomplete and not (event.data.strip() == _DONE or _is_json(event.data)):
+            if last_incomplete and not (event.data.strip() == _DONE or is_json(event.data)):
                 analysis.cut_short = True
             if self.checker is not None:
                 self.checker.event(event, *at, last_incomplete=last_incomplete)
