@@ -43,7 +43,7 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Iterator, Mapping
 
     from sseparse._events import ServerSentEvent
     from sseparse.accumulators._normalize import Stop
@@ -197,6 +197,12 @@ class BaseAccumulator:
         except Exception as exc:  # noqa: BLE001
             message = f"could not interpret an event ({type(exc).__name__}: {exc}): {_short(data)!r}"
             self._fail(StreamErrorInfo(message, type="unexpected_payload", raw=payload), out)
+
+    def _feed_all(self, events: Iterator[ServerSentEvent]) -> None:
+        """Take every event of ``events`` with no updates (`accumulate`'s path; formats may do it faster)."""
+        feed = self._feed
+        for event in events:
+            feed(event, None)
 
     def _non_json(self, event: ServerSentEvent, out: list[Update] | None) -> bool:  # noqa: ARG002
         """Handle data that is not JSON; return True when it was understood.

@@ -430,15 +430,19 @@ def accumulate(
                     break
             else:
                 continue
-        for event in events:
-            feed(event, None)
+        feed(events)
     accumulator.close()
     result = accumulator.result()
     return result if names is None else apply_tags(result, names)
 
 
-def _quiet_feed(accumulator: Accumulator) -> Callable[[ServerSentEvent, None], object]:
-    """Return the accumulator's feed that builds no update objects (the one-call path needs none)."""
+def _quiet_feed(accumulator: Accumulator) -> Callable[[Iterator[ServerSentEvent]], object]:
+    """Return a feed of event batches that builds no update objects (the one-call path needs none)."""
     if isinstance(accumulator, BaseAccumulator):
-        return accumulator._feed  # noqa: SLF001
-    return lambda event, _: accumulator.feed(event)
+        return accumulator._feed_all  # noqa: SLF001
+
+    def feed(events: Iterator[ServerSentEvent]) -> None:
+        for event in events:
+            accumulator.feed(event)
+
+    return feed

@@ -25,6 +25,7 @@ from sseparse.accumulators._base import BaseAccumulator
 from sseparse.accumulators._merge import Extras
 from sseparse.accumulators._payloads import is_error_payload
 from sseparse.accumulators._results import AccumulatedResult, Choice
+from sseparse.accumulators._shapes import Shape, learn, match, match_run
 from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker, finish_calls
 from sseparse.accumulators._updates import (
     FinishUpdate,
@@ -38,7 +39,7 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from sseparse._events import ServerSentEvent
     from sseparse.accumulators._results import ToolCall
@@ -55,6 +56,11 @@ _CHUNK_COMMON = frozenset(
 _CHUNK_KNOWN = _CHUNK_COMMON | {"prompt_filter_results", "prompt_annotations"}
 _CHOICE_KNOWN = frozenset({"index", "delta", "logprobs", "finish_reason", "content_filter_results", "content_filter_offsets"})
 _CALL_KNOWN = frozenset({"index", "id", "type", "function"})
+# A choice of a chunk that can have a shape: what it may hold besides its delta (unknown keys: null only).
+_SHAPE_CHOICE = frozenset({"index", "delta", "logprobs", "finish_reason"})
+# The delta keys a shape can carry: one string each, merged by appending (`_shaped`).
+_SHAPE_KEYS = frozenset({"content", "refusal", "reasoning_content", "reasoning"})
+_NO_DELTA: dict[str, Any] = {}
 _FUNCTION_KNOWN = frozenset({"name", "arguments"})
 
 
@@ -119,6 +125,72 @@ class OpenAIChatAccumulator(BaseAccumulator):
         self._usage: dict[str, Any] | None = None
         self._prompt_filters: list[Any] = []
         self._fields = Extras()  # unknown chunk keys: merged into final
+        # The shape of the last chunk parsed in full, its delta key and choice (`_feed`), and its text.
+        self._shape: tuple[Shape, str, _ChoiceState] | None = None
+        self._text = ""
+
+    def _feed(self, event: ServerSentEvent, out: list[Update] | None) -> None:
+        """Take a chunk shaped as the last one parsed in full by its string alone (see `_shapes`), else parse it."""
+        shaped = self._shape
+        if shaped is not None:
+            value = match(shaped[0], event.data)
+            if value is not None and event.event != "error" and not self._finished and not self._closed:
+                self._shaped(value, shaped[1], shaped[2], out)
+                return
+            self._shape = None
+        self._text = event.data
+        super()._feed(event, out)
+        self._text = ""
+
+    def _feed_all(self, events: Iterator[ServerSentEvent]) -> None:
+        """Take a batch of events with no updates; runs of shaped chunks go through `match_run`."""
+        feed = self._feed
+        events = iter(events)  # one iterator: the runs below take from it too
+        for event in events:
+            feed(event, None)
+            shaped = self._shape
+            while shaped is not None and not self._finished and not self._closed:
+                state = shaped[2]
+                fragments = state.content if shaped[1] == "content" else None
+                if fragments is None:
+                    break  # reasoning and refusal: `_feed` takes them one by one
+                taken, stopped = match_run(shaped[0], events, fragments.parts.append)
+                if taken:
+                    fragments.seen = True
+                if stopped is None:
+                    return
+                feed(stopped, None)
+                shaped = self._shape
+
+    def _shaped(self, value: str, key: str, state: _ChoiceState, out: list[Update] | None) -> None:
+        """Merge a shaped chunk: what `_handle` does with it, whose other fields repeat (idempotently) the last chunk's."""
+        if key == "content":
+            state.content.append(value)
+            if value and out is not None:
+                out.append(TextDelta(value, state.index))
+        elif key == "refusal":
+            self._refusal(state, value, _NO_DELTA, out)
+        else:
+            self._reasoning(state, value, _NO_DELTA, out, key)
+
+    def _learn(self, payload: dict[str, Any]) -> None:
+        """After a chunk parsed in full: keep its shape when later chunks like it only add to one delta string.
+
+        Every other field of such a chunk is one that merging again with the same value leaves as it is
+        (identity set once, last non-null values, ``null`` extras), and `_feed` drops the shape at the
+        first chunk that does not have it, so nothing in between can have changed them.
+        """
+        found = _shape_key(payload)
+        if found is None:
+            return
+        key, index = found
+        state = self._choices[index]
+        if key == "content" and state.parts is not None:
+            return  # list content (Magistral): its text goes through `_content`
+        obfuscation = payload.get("obfuscation")
+        shape = learn(self._text, key, None if obfuscation is None else "obfuscation")
+        if shape is not None:
+            self._shape = (shape, key, state)
 
     def _non_json(self, event: ServerSentEvent, out: list[Update] | None) -> bool:
         if event.data.strip() == "[DONE]":
@@ -152,6 +224,8 @@ class OpenAIChatAccumulator(BaseAccumulator):
             for choice in choices:
                 if choice.__class__ is dict:
                     self._choice(choice, out)
+            if not self._finished:
+                self._learn(payload)
 
     def _take_usage(self, usage: Any, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ANN401
         """Usage replaces the last one (never summed); Groq's ``x_groq.usage`` counts when there is no other."""
@@ -504,6 +578,26 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
 
 _DELTA_HANDLERS = OpenAIChatAccumulator._DELTA_HANDLERS  # noqa: SLF001 - a module global is a faster lookup
+
+
+def _shape_key(payload: dict[str, Any]) -> tuple[str, int] | None:
+    """Return ``(delta key, choice index)`` when ``payload`` may have a shape: one choice, one string, nothing else to merge."""
+    choices = payload["choices"]
+    if payload.get("usage") is not None or len(choices) != 1 or choices[0].__class__ is not dict:
+        return None
+    choice = choices[0]
+    delta, index = choice.get("delta"), choice.get("index")
+    if delta.__class__ is not dict or len(delta) != 1 or index.__class__ is not int:
+        return None
+    key, value = next(iter(delta.items()))
+    if key not in _SHAPE_KEYS or value.__class__ is not str or choice.get("finish_reason") is not None:
+        return None
+    if choice.get("logprobs") is not None or any(v is not None for k, v in choice.items() if k not in _SHAPE_CHOICE):
+        return None
+    if any(v is not None for k, v in payload.items() if k not in _CHUNK_COMMON):
+        return None
+    obfuscation = payload.get("obfuscation")
+    return (key, index) if obfuscation is None or obfuscation.__class__ is str else None
 
 
 def _call_fields(call: CallBuilder, entry: dict[str, Any], function: dict[str, Any]) -> None:
