@@ -21,7 +21,6 @@ import importlib
 import os
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, Self
@@ -391,7 +390,7 @@ def batches(names: list[str], jobs: int) -> list[list[str]]:
     sizes = []
     for name in names:
         try:
-            sizes.append(max(Path(name).stat().st_size, 1))
+            sizes.append(max(os.stat(name).st_size, 1))  # noqa: PTH116 - a plain stat per input: thousands of them
         except OSError:
             sizes.append(1)  # reported by the worker
     target = max(sum(sizes) // (jobs * _BATCHES_PER_JOB), 1)
@@ -454,6 +453,8 @@ def _run_pooled(inputs: list[str], args: argparse.Namespace, job: Callable[..., 
         position += len(batch)
     units.extend(inputs[position:])
     work = [unit for unit in units if isinstance(unit, list)]
+    from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415 - only with --jobs: 30 ms of imports otherwise
+
     with ProcessPoolExecutor(max_workers=min(args.jobs, len(work))) as pool:
         results = pool.map(partial(_run_batch, job), work)  # the workers start here, before any thread of the bar
         report.start()

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sseparse._decoder import SSEDecoder
 from sseparse._errors import EventTooLargeError
 from sseparse._json import is_json, loads
-from sseparse.accumulators import TextDelta, make_accumulator
+from sseparse.accumulators import BaseAccumulator, TextDelta, make_accumulator
 from sseparse.captures._errors import CaptureError
 from sseparse.captures._split import pieces
 
@@ -386,6 +386,11 @@ class _Run:
     def take(self, events: list[ServerSentEvent], at: tuple[int, int], *, last_incomplete: bool = False) -> None:
         analysis = self.analysis
         options = self.options
+        quiet = self.checker is None and options.on_event is None and options.on_text is None
+        if quiet and not last_incomplete and self.accumulator is not None:  # only accumulation to do: in batches
+            analysis.events += len(events)
+            self._accumulate_all(events)
+            return
         for event in events:
             analysis.events += 1
             if last_incomplete and not (event.data.strip() == _DONE or is_json(event.data)):
@@ -396,6 +401,21 @@ class _Run:
                 options.on_event(event)
             if self.accumulator is not None and not (last_incomplete and analysis.cut_short):
                 self._accumulate(event)
+
+    def _accumulate_all(self, events: list[ServerSentEvent]) -> None:
+        """Feed ``events`` with no updates: one by one until the format is known, then the accumulator's batch path."""
+        accumulator = self.accumulator
+        rest = iter(events)
+        target = accumulator if isinstance(accumulator, BaseAccumulator) else None
+        while target is None:
+            event = next(rest, None)
+            if event is None:
+                return
+            accumulator.feed(event)  # type: ignore[union-attr]  # set whenever this is called
+            delegate = getattr(accumulator, "delegate", None)  # an AutoAccumulator, once it knows the format
+            if isinstance(delegate, BaseAccumulator):
+                target = delegate
+        target._feed_all(rest)  # noqa: SLF001 - the accumulators' own batch path
 
     def _accumulate(self, event: ServerSentEvent) -> None:
         assert self.accumulator is not None
