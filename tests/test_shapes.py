@@ -230,6 +230,21 @@ def test_a_chunk_that_differs_after_the_text_is_parsed_in_full(last: dict[str, A
     assert _updates(events) == expected
 
 
+def test_a_subclass_that_merges_chunks_its_own_way_sees_every_chunk() -> None:
+    seen: list[str] = []
+
+    class Counting(OpenAIChatAccumulator):
+        def _handle(self, payload: dict[str, Any], event_type: str, out: Any) -> None:  # noqa: ANN401
+            seen.append(payload["choices"][0]["delta"].get("content", ""))
+            super()._handle(payload, event_type, out)
+
+    accumulator = Counting()
+    for i in range(5):
+        accumulator.feed(sseparse.ServerSentEvent(data=chunk(f"w{i}")))
+    assert seen == [f"w{i}" for i in range(5)]
+    assert accumulator.result().text == "w0w1w2w3w4"
+
+
 # -- generated hostile streams ----------------------------------------------------------------------
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=()), max_size=6) | st.sampled_from(

@@ -180,6 +180,9 @@ class OpenAIChatAccumulator(BaseAccumulator):
         (identity set once, last non-null values, ``null`` extras), and `_feed` drops the shape at the
         first chunk that does not have it, so nothing in between can have changed them.
         """
+        cls = type(self)
+        if cls._handle is not OpenAIChatAccumulator._handle or cls._choice is not OpenAIChatAccumulator._choice:
+            return  # a subclass that merges chunks its own way sees every chunk
         found = _shape_key(payload)
         if found is None:
             return
