@@ -54,7 +54,8 @@ def report(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     Each run's summary lists its targets with a ``key`` that is the same in every run (the tiny-read
     target names each run's own best peer in its text, not in its key), the measured ``value``, and
-    ``min_ratio`` for the ratio targets; the others (the long line, the import time) are left out.
+    ``min_ratio`` for the ratio targets; the others (the long line, the import time) are left out, and
+    so are the targets no run measured (a ``-k`` selection).
     """
     rows = []
     for first in summaries[0]["targets"]:
@@ -62,6 +63,8 @@ def report(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if need is None:
             continue
         runs = [t["value"] for s in summaries for t in s["targets"] if t["key"] == first["key"] and t["value"] is not None]
+        if not runs:
+            continue  # not measured in these runs (a -k selection)
         median = statistics.median(runs)
         rows.append(
             {

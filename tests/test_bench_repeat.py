@@ -64,3 +64,13 @@ def test_a_median_below_the_target_is_not_met() -> None:
     assert network["median"] == 2.2
     assert network["met_by_median"] is False
     assert network["runs_meeting"] == 1
+
+
+def test_a_target_no_run_measured_is_left_out() -> None:
+    """A -k selection measures some targets only: the others have no value in any run and get no row."""
+    summaries = [_summary(2.6, "sseclient-py", 1.6), _summary(2.7, "sseclient-py", 1.6)]
+    for summary in summaries:
+        summary["targets"][0]["value"] = None
+    rows = _script().report(summaries)
+    assert "network reads: >= 2.5x httpx-sse" not in {row["target"] for row in rows}
+    assert {row["target"] for row in rows} == {"network reads: >= 5.0x openai", "tiny reads: >= 1.5x the best peer"}

@@ -234,7 +234,7 @@ def test_a_subclass_that_merges_chunks_its_own_way_sees_every_chunk() -> None:
     seen: list[str] = []
 
     class Counting(OpenAIChatAccumulator):
-        def _handle(self, payload: dict[str, Any], event_type: str, out: Any) -> None:  # noqa: ANN401
+        def _handle(self, payload: dict[str, Any], event_type: str, out: Any) -> None:
             seen.append(payload["choices"][0]["delta"].get("content", ""))
             super()._handle(payload, event_type, out)
 
