@@ -243,6 +243,56 @@ def test_a_format_without_models_never_imports_pydantic() -> None:
     assert out.stdout.strip() == "ServerSentEvent never imported"
 
 
+def _fresh(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (no model built yet); return what it printed."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys, sseparse\n" + code], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_prepare_builds_the_chunk_model_so_the_first_stream_builds_nothing() -> None:
+    """models.prepare builds the format's chunk model now; a typed stream afterwards uses that validator as is."""
+    code = (
+        "from sseparse import models\n"
+        "chunk = models.chunk_model('openai-chat')\n"
+        "print(chunk.__pydantic_complete__)\n"
+        "models.prepare('openai-chat')\n"
+        "validator = chunk.__pydantic_validator__\n"
+        "print(chunk.__pydantic_complete__, type(validator).__name__)\n"
+        'items = list(sseparse.Stream([b\'data: {"id": "c", "choices": []}\\n\\ndata: [DONE]\\n\\n\'], \'openai-chat\'))\n'
+        "print(type(items[0]).__name__, chunk.__pydantic_validator__ is validator)\n"
+        "print(models.final_model('openai-chat').__pydantic_complete__)\n"
+    )
+    assert _fresh(code).split("\n")[:4] == ["False", "True SchemaValidator", "ChatCompletionChunk True", "False"]
+
+
+def test_prepare_with_final_builds_the_final_models_too_and_skips_formats_without_models() -> None:
+    """final=True builds each format's final model; a registered format without models is skipped, pydantic unloaded."""
+    code = (
+        "from sseparse import models\n"
+        "from sseparse.accumulators import OpenAIChatAccumulator\n"
+        "sseparse.register_format('mine', lambda: OpenAIChatAccumulator())\n"
+        "models.prepare('mine', final=True)\n"
+        "print(sys.modules.get('pydantic', 'never imported'))\n"
+        "models.prepare('gemini', 'anthropic-messages', final=True)\n"
+        "print(all(models.chunk_model(f).__pydantic_complete__ and models.final_model(f).__pydantic_complete__"
+        " for f in ('gemini', 'anthropic-messages')), models.chunk_model('openai-chat').__pydantic_complete__)\n"
+    )
+    assert _fresh(code).split("\n")[:2] == ["never imported", "True False"]
+
+
+def test_prepare_refuses_an_unknown_format_and_names_the_extra_without_pydantic() -> None:
+    """An unknown name is a ValueError naming it, before anything is built; no pydantic: the ImportError names the extra."""
+    from sseparse import models  # noqa: PLC0415 - pydantic loads with the models
+
+    with pytest.raises(ValueError, match="unknown format 'open-ai'; known: openai-chat"):
+        models.prepare("openai-chat", "open-ai")
+    out = _without_pydantic(
+        "from sseparse import models\ntry:\n    models.prepare('openai-chat')\nexcept ImportError as exc:\n    print(exc)"
+    )
+    assert "sseparse[models]" in out
+
+
 def test_every_chunking_gives_the_same_items_and_result() -> None:
     """One byte per read, three bytes, whole: same items, same result."""
     data = b"".join(openai_chat_blocks(tool=True))

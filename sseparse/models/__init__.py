@@ -13,6 +13,8 @@ a format has models never imports pydantic); a format's module (``sseparse.model
 is imported when first asked for, and each model builds its validator on first use
 (``defer_build``). A stream of one format pays for that format's chunk model only, once per
 process. Without pydantic, the first model asked for raises an ImportError naming the extra.
+`prepare` pays that once, ahead of time: at a server's start-up, so that no request's first chunk
+waits for it (and, in async code, the event loop is not held up while it builds).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ __all__ = [
     "openai_chat",
     "openai_responses",
     "parse_final",
+    "prepare",
 ]
 
 _SUBMODULES = frozenset({"anthropic", "cohere", "gemini", "openai_chat", "openai_responses"})
@@ -89,6 +92,30 @@ def _model(kind: str, format: str) -> type[Model]:  # noqa: A002
     module, _, name = path.partition(":")
     model: type[Model] = getattr(importlib.import_module(module), name)
     return model
+
+
+def prepare(*formats: str, final: bool = False) -> None:
+    """Load and build the chunk models of ``formats`` now, so a typed stream's first chunk does not wait.
+
+    A typed `sseparse.Stream` builds its format's chunk model on first use, once per process: with
+    pydantic imported that takes tens to hundreds of milliseconds, which the first stream's first
+    chunk would otherwise pay (in async code, with the event loop held up). Call this at start-up,
+    for the formats the program reads; ``final=True`` also builds their final models (`parse_final`).
+    Calling it again costs nothing. A known format without models (a plugin's) is skipped, as typed
+    streams of it yield events; an unknown name raises ValueError, and without pydantic this raises
+    the ImportError that names the extra.
+    """
+    from sseparse.accumulators import formats as known  # noqa: PLC0415 - the registry, no pydantic
+
+    names = known()
+    unknown = [name for name in formats if name not in names]
+    if unknown:
+        msg = f"unknown format {unknown[0]!r}; known: {', '.join(names)}"
+        raise ValueError(msg)
+    for name in formats:
+        for kind in ("chunk", "final") if final else ("chunk",):
+            if _path(name, kind) is not None:
+                _model(kind, name).model_rebuild()  # a no-op once built
 
 
 def parse_final(result: AccumulatedResult) -> Model:
