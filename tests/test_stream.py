@@ -231,6 +231,13 @@ def test_a_typed_stream_without_pydantic_names_the_extra_and_raw(cls: str) -> No
     assert raw.strip() == "None"
 
 
+def _fresh(code: str) -> str:
+    """Run ``code`` in a fresh interpreter (no model built yet); return what it printed."""
+    return subprocess.run(
+        [sys.executable, "-c", "import sys, sseparse\n" + code], capture_output=True, text=True, check=True
+    ).stdout
+
+
 def test_a_format_without_models_never_imports_pydantic() -> None:
     """A registered format that declares no chunk model: its stream yields events and pydantic stays unloaded."""
     code = (
@@ -239,15 +246,7 @@ def test_a_format_without_models_never_imports_pydantic() -> None:
         "items = list(sseparse.Stream([b'data: {\"choices\": []}\\n\\ndata: [DONE]\\n\\n'], 'mine'))\n"
         "print(type(items[0]).__name__, sys.modules.get('pydantic', 'never imported'))"
     )
-    out = subprocess.run([sys.executable, "-c", "import sys, sseparse\n" + code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "ServerSentEvent never imported"
-
-
-def _fresh(code: str) -> str:
-    """Run ``code`` in a fresh interpreter (no model built yet); return what it printed."""
-    return subprocess.run(
-        [sys.executable, "-c", "import sys, sseparse\n" + code], capture_output=True, text=True, check=True
-    ).stdout
+    assert _fresh(code).strip() == "ServerSentEvent never imported"
 
 
 def test_prepare_builds_the_chunk_model_so_the_first_stream_builds_nothing() -> None:
