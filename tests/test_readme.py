@@ -35,4 +35,4 @@ def test_readme_opens_with_exactly_the_two_setup_commands() -> None:
     commands = first.strip().splitlines()
     assert len(commands) == 2
     assert "sseparse text examples/" in commands[0]
-    assert commands[1].endswith("python -m pytest")
+    assert commands[1].endswith("python -m pytest -n auto")
