@@ -194,6 +194,33 @@ def test_a_long_stream_is_parsed_only_where_its_shape_changes(monkeypatch: pytes
     assert parses <= 5
 
 
+@pytest.mark.parametrize("key", ["content", "reasoning_content", "reasoning", "refusal"])
+def test_a_batch_takes_each_run_of_shaped_chunks_in_one_loop(key: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """accumulate() hands a run of 1,000 shaped chunks of any shape key to match_run, not to the per-event feed."""
+    feeds = 0
+    real = OpenAIChatAccumulator._feed
+
+    def counting(self: OpenAIChatAccumulator, event: Any, out: Any) -> None:
+        nonlocal feeds
+        feeds += 1
+        real(self, event, out)
+
+    monkeypatch.setattr(OpenAIChatAccumulator, "_feed", counting)
+    first = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"}
+    parts = [f"w{i} " for i in range(1000)]
+    chunks = [{**first, "choices": [{"index": 0, "delta": {key: part}, "finish_reason": None}]} for part in parts]
+    stop = {**first, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+    body = b"".join(b"data: " + json.dumps(p, separators=(",", ":")).encode() + b"\n\n" for p in [*chunks, stop])
+    result = sseparse.accumulate(body + b"data: [DONE]\n\n", "openai-chat")
+    assert feeds <= 4  # the first chunk, the one after the run (stop), [DONE]
+    assert result.end == "complete"
+    text = "".join(parts)
+    got = {"content": result.text, "refusal": result.refusal, "reasoning_content": result.reasoning, "reasoning": result.reasoning}
+    assert got[key] == text
+    if key.startswith("reasoning"):
+        assert result.final["choices"][0]["message"][key] == text
+
+
 _TEXT_CHUNK = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"}
 
 

@@ -150,13 +150,14 @@ class OpenAIChatAccumulator(BaseAccumulator):
             feed(event, None)
             shaped = self._shape
             while shaped is not None and not self._finished and not self._closed:
-                state = shaped[2]
-                fragments = state.content if shaped[1] == "content" else None
-                if fragments is None:
-                    break  # reasoning and refusal: `_feed` takes them one by one
-                taken, stopped = match_run(shaped[0], events, fragments.parts.append)
+                targets = _run_targets(shaped[1], shaped[2])
+                if targets is None:
+                    break  # not a key `_shaped` appends to alone: `_feed` takes the chunks one by one
+                add, touched = targets
+                taken, stopped = match_run(shaped[0], events, add)
                 if taken:
-                    fragments.seen = True
+                    for fragments in touched:
+                        fragments.seen = True
                 if stopped is None:
                     return
                 feed(stopped, None)
@@ -581,6 +582,28 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
 
 _DELTA_HANDLERS = OpenAIChatAccumulator._DELTA_HANDLERS  # noqa: SLF001 - a module global is a faster lookup
+
+
+def _run_targets(key: str, state: _ChoiceState) -> tuple[Callable[[str], object], tuple[Fragments, ...]] | None:
+    """Return what `_shaped` does with each non-empty ``key`` string, as one callable, and the fragments it marks seen.
+
+    A shape's delta has that one key, so ``reasoning`` never meets ``reasoning_content`` here (the
+    mlx-vlm rule in `_reasoning`), and its fragments exist: the chunk the shape was learnt from made them.
+    """
+    if key == "content":
+        return state.content.parts.append, (state.content,)
+    if key == "refusal":
+        return state.refusal.parts.append, (state.refusal,)
+    fields = state.reasoning_fields.get(key)
+    if fields is None:
+        return None
+    field_parts, reasoning_parts = fields.parts, state.reasoning.parts
+
+    def add(text: str) -> None:
+        field_parts.append(text)
+        reasoning_parts.append(text)
+
+    return add, (fields, state.reasoning)
 
 
 def _shape_key(payload: dict[str, Any]) -> tuple[str, int] | None:
