@@ -215,7 +215,12 @@ def test_a_batch_takes_each_run_of_shaped_chunks_in_one_loop(key: str, monkeypat
     assert feeds <= 4  # the first chunk, the one after the run (stop), [DONE]
     assert result.end == "complete"
     text = "".join(parts)
-    got = {"content": result.text, "refusal": result.refusal, "reasoning_content": result.reasoning, "reasoning": result.reasoning}
+    got = {
+        "content": result.text,
+        "refusal": result.refusal,
+        "reasoning_content": result.reasoning,
+        "reasoning": result.reasoning,
+    }
     assert got[key] == text
     if key.startswith("reasoning"):
         assert result.final["choices"][0]["message"][key] == text
