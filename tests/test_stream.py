@@ -284,7 +284,7 @@ def test_prepare_refuses_an_unknown_format_and_names_the_extra_without_pydantic(
     """An unknown name is a ValueError naming it, before anything is built; no pydantic: the ImportError names the extra."""
     from sseparse import models  # noqa: PLC0415 - pydantic loads with the models
 
-    with pytest.raises(ValueError, match="unknown format 'open-ai'; known: openai-chat"):
+    with pytest.raises(ValueError, match="unknown format 'open-ai'; known formats: openai-chat"):
         models.prepare("openai-chat", "open-ai")
     out = _without_pydantic(
         "from sseparse import models\ntry:\n    models.prepare('openai-chat')\nexcept ImportError as exc:\n    print(exc)"

@@ -105,13 +105,10 @@ def prepare(*formats: str, final: bool = False) -> None:
     streams of it yield events; an unknown name raises ValueError, and without pydantic this raises
     the ImportError that names the extra.
     """
-    from sseparse.accumulators import formats as known  # noqa: PLC0415 - the registry, no pydantic
+    from sseparse.accumulators import format_traits  # noqa: PLC0415 - the registry, no pydantic
 
-    names = known()
-    unknown = [name for name in formats if name not in names]
-    if unknown:
-        msg = f"unknown format {unknown[0]!r}; known: {', '.join(names)}"
-        raise ValueError(msg)
+    for name in formats:
+        format_traits(name)  # the registry's ValueError for an unknown name, before anything is built
     for name in formats:
         for kind in ("chunk", "final") if final else ("chunk",):
             if _path(name, kind) is not None:
