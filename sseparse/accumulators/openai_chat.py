@@ -150,10 +150,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
             feed(event, None)
             shaped = self._shape
             while shaped is not None and not self._finished and not self._closed:
-                targets = _run_targets(shaped[1], shaped[2])
-                if targets is None:
-                    break  # not a key `_shaped` appends to alone: `_feed` takes the chunks one by one
-                add, touched = targets
+                add, touched = _run_targets(shaped[1], shaped[2])
                 taken, stopped = match_run(shaped[0], events, add)
                 if taken:
                     for fragments in touched:
@@ -584,7 +581,7 @@ class OpenAIChatAccumulator(BaseAccumulator):
 _DELTA_HANDLERS = OpenAIChatAccumulator._DELTA_HANDLERS  # noqa: SLF001 - a module global is a faster lookup
 
 
-def _run_targets(key: str, state: _ChoiceState) -> tuple[Callable[[str], object], tuple[Fragments, ...]] | None:
+def _run_targets(key: str, state: _ChoiceState) -> tuple[Callable[[str], object], tuple[Fragments, ...]]:
     """Return what `_shaped` does with each non-empty ``key`` string, as one callable, and the fragments it marks seen.
 
     A shape's delta has that one key, so ``reasoning`` never meets ``reasoning_content`` here (the
@@ -594,9 +591,7 @@ def _run_targets(key: str, state: _ChoiceState) -> tuple[Callable[[str], object]
         return state.content.parts.append, (state.content,)
     if key == "refusal":
         return state.refusal.parts.append, (state.refusal,)
-    fields = state.reasoning_fields.get(key)
-    if fields is None:
-        return None
+    fields = state.reasoning_fields[key]
     field_parts, reasoning_parts = fields.parts, state.reasoning.parts
 
     def add(text: str) -> None:
