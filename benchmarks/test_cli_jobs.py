@@ -55,9 +55,13 @@ _ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 _ENV["PYTHONPYCACHEPREFIX"] = str(Path(tempfile.gettempdir()) / "sseparse-cli-jobs-pycache")
 
 
+def _command(jobs: int, *inputs: str) -> list[str]:
+    return [sys.executable, "-m", "sseparse", "result", "--quiet", "--jobs", str(jobs), *inputs]
+
+
 def _result(folder: Path, jobs: int) -> bytes:
     proc = subprocess.run(
-        [sys.executable, "-m", "sseparse", "result", "--quiet", "--jobs", str(jobs), str(folder)],
+        _command(jobs, str(folder)),
         cwd=ROOT,
         env=_ENV,
         capture_output=True,
@@ -105,7 +109,7 @@ def _halves(folder: Path) -> bytes:
     with tempfile.TemporaryFile() as out_a, tempfile.TemporaryFile() as out_b:
         procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "sseparse", "result", "--quiet", "--jobs", "1", *part],
+                _command(1, *part),
                 cwd=ROOT,
                 env=_ENV,
                 stdout=out,
