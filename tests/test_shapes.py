@@ -211,19 +211,26 @@ def test_a_batch_takes_each_run_of_shaped_chunks_in_one_loop(key: str, monkeypat
     chunks = [{**first, "choices": [{"index": 0, "delta": {key: part}, "finish_reason": None}]} for part in parts]
     stop = {**first, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
     body = b"".join(b"data: " + json.dumps(p, separators=(",", ":")).encode() + b"\n\n" for p in [*chunks, stop])
-    result = sseparse.accumulate(body + b"data: [DONE]\n\n", "openai-chat")
-    assert feeds <= 4  # the first chunk, the one after the run (stop), [DONE]
-    assert result.end == "complete"
+    body += b"data: [DONE]\n\n"
     text = "".join(parts)
-    got = {
-        "content": result.text,
-        "refusal": result.refusal,
-        "reasoning_content": result.reasoning,
-        "reasoning": result.reasoning,
-    }
-    assert got[key] == text
-    if key.startswith("reasoning"):
-        assert result.final["choices"][0]["message"][key] == text
+    whole = None
+    for chunking in ([body], [body[i : i + 1] for i in range(len(body))], random_split(body, random.Random(7), max_cuts=300)):
+        feeds = 0
+        result = sseparse.accumulate(chunking, "openai-chat")
+        if len(chunking) == 1:
+            # one read, one batch; smaller reads hand over smaller batches, each starting with a feed
+            assert feeds <= 4  # the first chunk, the one after the run (stop), [DONE]
+        assert result.end == "complete"
+        got = {
+            "content": result.text,
+            "refusal": result.refusal,
+            "reasoning_content": result.reasoning,
+            "reasoning": result.reasoning,
+        }
+        assert got[key] == text
+        if key.startswith("reasoning"):
+            assert result.final["choices"][0]["message"][key] == text
+        assert result == (whole := whole or result)  # every chunking: the same result
 
 
 _TEXT_CHUNK = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"}
