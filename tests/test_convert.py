@@ -7,6 +7,7 @@ when ../shared is present.
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -191,3 +192,131 @@ def test_hostile_streams_still_convert(fmt: str, data: st.DataObject) -> None:
     """Streams with wrong types, huge numbers, NaN and deep nesting still give dicts the SDKs validate."""
     result = sseparse.accumulate(data.draw(hostile_streams(fmt)))
     validate(result)
+
+
+# -- an OpenAI Chat result keeps its own fields -------------------------------------------------------
+
+_CITATION = {
+    "type": "url_citation",
+    "url_citation": {"start_index": 0, "end_index": 5, "title": "Zürich", "url": "https://example.com/z"},
+}
+OWN_FIELDS_BODY = sse(
+    [
+        chunk(
+            choice({"role": "assistant", "content": "Hello", "audio": {"id": "audio_1", "transcript": "Hel"}}),
+            service_tier="default",
+        ),
+        chunk(choice({"content": " there", "annotations": [_CITATION], "audio": {"data": "UklG", "transcript": "lo"}})),
+        chunk(choice({"audio": {"data": "RiQA", "expires_at": 1767229200}}, native_finish_reason="end_turn")),
+        chunk(choice({"reasoning_details": [{"type": "reasoning.summary", "summary": "none"}]}, finish="stop")),
+        chunk(
+            usage={
+                "prompt_tokens": 12,
+                "completion_tokens": 7,
+                "total_tokens": 19,
+                "prompt_tokens_details": {"cached_tokens": 4, "audio_tokens": 0},
+                "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 3, "accepted_prediction_tokens": 1},
+                "cost": 0.00042,
+            },
+            provider="openrouter-like",
+        ),
+    ],
+    done=True,
+)
+
+
+def _own_fields_converted(result: sseparse.AccumulatedResult) -> dict[str, Any]:
+    converted = result.to_openai()
+    completion = chat_types.ChatCompletion.model_validate(converted)
+    message = completion.choices[0].message
+    assert message.annotations is not None
+    assert message.annotations[0].url_citation.url == "https://example.com/z"
+    assert message.audio is not None
+    assert (message.audio.id, message.audio.data, message.audio.transcript, message.audio.expires_at) == (
+        "audio_1",
+        "UklGRiQA",
+        "Hello",
+        1767229200,
+    )
+    assert completion.service_tier == "default"
+    assert completion.usage is not None
+    assert completion.usage.completion_tokens_details is not None
+    assert completion.usage.completion_tokens_details.accepted_prediction_tokens == 1
+    assert completion.usage.completion_tokens_details.audio_tokens == 3
+    assert completion.usage.prompt_tokens_details is not None
+    assert completion.usage.prompt_tokens_details.cached_tokens == 4
+    return converted
+
+
+def test_an_openai_result_keeps_every_field_of_its_own() -> None:
+    """to_openai of an OpenAI Chat stream carries annotations, audio, service_tier, usage details and unknown keys."""
+    result = sseparse.accumulate(OWN_FIELDS_BODY)
+    converted = _own_fields_converted(result)
+    final = result.final
+    for key in final:
+        assert key in converted, key
+    assert converted["provider"] == "openrouter-like"
+    assert converted["usage"]["cost"] == 0.00042
+    own_choice, choice0 = final["choices"][0], converted["choices"][0]
+    assert set(own_choice) <= set(choice0)
+    assert choice0["native_finish_reason"] == "end_turn"
+    assert set(own_choice["message"]) <= set(choice0["message"])
+    assert choice0["message"]["reasoning_details"] == own_choice["message"]["reasoning_details"]
+    converted["choices"][0]["message"]["annotations"].clear()  # a copy: the result is untouched
+    assert result.final["choices"][0]["message"]["annotations"] == [_CITATION]
+
+
+@settings(max_examples=25, deadline=None, database=None)
+@given(cuts=st.lists(st.integers(0, len(OWN_FIELDS_BODY)), max_size=12))
+def test_own_fields_under_any_chunking(cuts: list[int]) -> None:
+    """Whole, one byte at a time and at random cuts: the same converted dict."""
+    whole = sseparse.accumulate(OWN_FIELDS_BODY).to_openai()
+    points = [0, *sorted(cuts), len(OWN_FIELDS_BODY)]
+    pieces = [OWN_FIELDS_BODY[a:b] for a, b in itertools.pairwise(points)]
+    assert _own_fields_converted(sseparse.accumulate(pieces)) == whole
+    one_byte = [OWN_FIELDS_BODY[i : i + 1] for i in range(len(OWN_FIELDS_BODY))]
+    assert _own_fields_converted(sseparse.accumulate(one_byte)) == whole
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "value"),
+    [
+        ("top", "service_tier", "warp-speed"),
+        ("top", "service_tier", 3),
+        ("top", "metadata", {"a": 1}),
+        ("top", "moderation", {"input": "?"}),
+        ("message", "annotations", [{"type": "file_citation", "file_id": "f"}]),
+        ("message", "annotations", [1, _CITATION]),
+        ("top", "system_fingerprint", ["fp"]),
+        ("message", "audio", {"id": "audio_1", "data": "UklG"}),
+    ],
+)
+def test_own_fields_the_schema_types_are_carried_only_when_they_fit(where: str, key: str, value: Any) -> None:
+    """A typed field whose value the schema refuses stays in final, out of the dict, which still validates."""
+    delta: dict[str, Any] = {"role": "assistant", "content": "Hi"}
+    top: dict[str, Any] = {}
+    if where == "top":
+        top[key] = value
+    else:
+        delta[key] = value
+    result = sseparse.accumulate(sse([chunk(choice(delta, finish="stop"), **top)], done=True))
+    own = result.final if where == "top" else result.final["choices"][0]["message"]
+    assert key in own
+    converted = result.to_openai()
+    chat_types.ChatCompletion.model_validate(converted)
+    assert key not in (converted if where == "top" else converted["choices"][0]["message"])
+
+
+@pytest.mark.parametrize("path", [*PROJECT_CAPTURES, *SHARED_CAPTURES], ids=lambda p: p.name)
+def test_openai_captures_lose_no_field_in_conversion(path: Path) -> None:
+    """Every OpenAI Chat capture: each key of final, of its choices and of their messages is in to_openai()."""
+    result = sseparse.accumulate(path.read_bytes())
+    if result.format != "openai-chat" or not result.final:
+        pytest.skip("not an OpenAI Chat capture")
+    converted = result.to_openai()
+    chat_types.ChatCompletion.model_validate(converted)
+    assert set(result.final) - {"usage"} <= set(converted)
+    choices = {c["index"]: c for c in converted["choices"]}
+    for own in result.final["choices"]:
+        assert set(own) <= set(choices[own["index"]])
+        assert set(own["message"]) <= set(choices[own["index"]]["message"])

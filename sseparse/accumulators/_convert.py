@@ -12,7 +12,12 @@ is used and documented here:
   partial object, or ``{}``;
 - token counts the provider did not report are 0 where the schema requires a number;
 - an Anthropic stream gives its own message, less any content block too broken for the schema
-  (``result.final`` keeps it).
+  (``result.final`` keeps it);
+- an OpenAI Chat stream keeps every field of its own ``chat.completion`` (annotations, audio,
+  ``service_tier``, the usage details, any provider's own keys) beside the fields rebuilt above. A
+  field the schema types is carried only when its value has that type (``result.final`` keeps it
+  either way); a field the schema does not know is carried as it came, since the SDKs' models take
+  extra keys.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 from sseparse.accumulators._normalize import Stop, count
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sseparse.accumulators._normalize import Tokens
     from sseparse.accumulators._results import AccumulatedResult, Choice, ToolCall
 
@@ -89,6 +96,8 @@ def to_openai(result: AccumulatedResult) -> dict[str, Any]:
     usage = _openai_usage(result.tokens)
     if usage is not None:
         out["usage"] = usage
+    if result.format == "openai-chat" and result.final:
+        _carry_own(out, json.loads(json.dumps(result.final)))  # a deep copy the caller may change
     return out
 
 
@@ -139,6 +148,96 @@ def _openai_usage(tokens: Tokens) -> dict[str, Any] | None:
     if tokens.reasoning is not None:
         usage["completion_tokens_details"] = {"reasoning_tokens": tokens.reasoning}
     return usage
+
+
+# The fields of ``ChatCompletion`` (and its choice and message) that the schema types, with a check
+# that a value fits; what these keys hold is rebuilt above or checked here, every other key is carried.
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and value.__class__ is not bool
+
+
+def _is_str(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _url_citation(value: object) -> bool:
+    if not isinstance(value, dict) or value.get("type") != "url_citation":
+        return False
+    cite = value.get("url_citation")
+    return (
+        isinstance(cite, dict)
+        and all(_is_int(cite.get(k)) for k in ("start_index", "end_index"))
+        and all(_is_str(cite.get(k)) for k in ("title", "url"))
+    )
+
+
+def _annotations(value: object) -> bool:
+    return isinstance(value, list) and all(_url_citation(item) for item in value)
+
+
+def _audio(value: object) -> bool:
+    if not isinstance(value, dict) or not _is_int(value.get("expires_at")):
+        return False
+    return all(_is_str(value.get(k)) for k in ("id", "data", "transcript"))
+
+
+def _metadata(value: object) -> bool:
+    return isinstance(value, dict) and all(_is_str(item) for item in value.values())
+
+
+def _unchecked(value: object) -> bool:  # noqa: ARG001 - a typed field whose shape this module does not check
+    return False
+
+
+_SERVICE_TIERS = frozenset({"auto", "default", "flex", "scale", "priority"})
+_TOP_FIELDS: dict[str, Callable[[object], bool]] = {
+    "service_tier": lambda value: value in _SERVICE_TIERS,
+    "metadata": _metadata,
+    "moderation": _unchecked,
+    "system_fingerprint": _is_str,
+}
+_MESSAGE_FIELDS: dict[str, Callable[[object], bool]] = {"annotations": _annotations, "audio": _audio}
+_Checks = dict[str, "Callable[[object], bool]"]
+_REBUILT_TOP = frozenset({"id", "object", "created", "model", "choices", "usage"})
+_REBUILT_CHOICE = frozenset({"index", "message", "logprobs", "finish_reason"})
+_REBUILT_MESSAGE = frozenset({"role", "content", "refusal", "tool_calls", "function_call"})
+_USAGE_DETAILS = ("prompt_tokens_details", "completion_tokens_details")
+
+
+def _carry(out: dict[str, Any], own: dict[str, Any], rebuilt: frozenset[str], typed: _Checks) -> None:
+    """Add ``own``'s fields to ``out``: not the rebuilt ones, a typed one only when its value fits (None always does)."""
+    for key, value in own.items():
+        if key in rebuilt:
+            continue
+        check = typed.get(key)
+        if check is None or value is None or check(value):
+            out[key] = value
+
+
+def _carry_own(out: dict[str, Any], final: dict[str, Any]) -> None:
+    """Carry an OpenAI Chat result's own fields (``final``, a copy) into its rebuilt ``chat.completion``."""
+    _carry(out, final, _REBUILT_TOP, _TOP_FIELDS)
+    usage, own_usage = out.get("usage"), final.get("usage")
+    if usage is not None and isinstance(own_usage, dict):
+        for key, value in own_usage.items():
+            if key in _USAGE_DETAILS:  # counts only (a count the schema does not know yet too)
+                if isinstance(value, dict):
+                    details = usage.setdefault(key, {})
+                    details.update({k: v for k, v in value.items() if (v is None or count(v) is not None) and k not in details})
+            elif key not in usage:  # a provider's own usage keys (OpenRouter's cost, say)
+                usage[key] = value
+    own_choices = final.get("choices")
+    if not isinstance(own_choices, list):
+        return
+    by_index = {choice.get("index"): choice for choice in own_choices if isinstance(choice, dict)}
+    for choice in out["choices"]:
+        own = by_index.get(choice["index"])
+        if own is None:
+            continue
+        _carry(choice, own, _REBUILT_CHOICE, {})
+        message = own.get("message")
+        if isinstance(message, dict):
+            _carry(choice["message"], message, _REBUILT_MESSAGE, _MESSAGE_FIELDS)
 
 
 # -- Anthropic Messages ----------------------------------------------------------------------------------

@@ -399,7 +399,9 @@ class AccumulatedResult:
         """Return the result as an OpenAI ``chat.completion`` dict, whatever the format.
 
         It validates as openai's ``ChatCompletion``: text, tool calls (arguments as JSON text), the
-        mapped finish reason and usage, and the reasoning as ``message["reasoning_content"]``.
+        mapped finish reason and usage, and the reasoning as ``message["reasoning_content"]``. An
+        OpenAI Chat result also keeps its own fields (annotations, audio, ``service_tier``, usage
+        details, a provider's own keys) where the schema takes their values.
         """
         return to_openai(self)
 
