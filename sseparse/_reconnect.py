@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from sseparse._errors import IncompleteStreamError, StreamHTTPError, StreamTimeoutError
 from sseparse._sources import transport_failure
@@ -35,8 +35,41 @@ from sseparse._stream import AsyncStream, Stream
 if TYPE_CHECKING:
     import random
     from collections.abc import Awaitable, Callable
+    from typing import TypedDict, Unpack
 
+    from sseparse._events import ServerSentEvent
     from sseparse._stream import _Core
+    from sseparse.accumulators._tags import ReasoningTagsOption
+    from sseparse.models.anthropic import MessageStreamEvent
+    from sseparse.models.cohere import StreamedChatResponse
+    from sseparse.models.gemini import GenerateContentResponse
+    from sseparse.models.openai_chat import ChatCompletionChunk
+    from sseparse.models.openai_responses import ResponseStreamEvent
+
+    class _ReconnectOptions(TypedDict, total=False):
+        """The keyword options of `reconnecting` / `areconnecting` besides ``raw`` (and the stream's own)."""
+
+        mode: Mode
+        retry_on: tuple[type[BaseException], ...]
+        retry_if: Callable[[BaseException], bool] | None
+        retry_truncated: bool
+        max_attempts: int
+        deadline: float | None
+        backoff: float
+        max_backoff: float
+        max_server_wait: float | None
+        on_restart: Callable[[ResumeState], object] | None
+        sleep: Callable[[float], object] | None
+        clock: Callable[[], float] | None
+        rng: random.Random | None
+        allow_truncated: bool
+        last_event_id: str
+        max_event_size: int | None
+        idle_timeout: float | None
+        reasoning_tags: ReasoningTagsOption
+
+    _Connect = Callable[["ResumeState"], Any]
+    _AsyncConnect = Callable[["ResumeState"], Any | Awaitable[Any]]
 
 __all__ = ["Reconnect", "ResumeState", "areconnecting", "reconnecting"]
 
@@ -284,6 +317,71 @@ class Reconnect:
             await result
 
 
+# What the stream yields, for type checkers: the same as `Stream` for the same format and ``raw``.
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: None = None,
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[ServerSentEvent]: ...
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: str,
+    *,
+    raw: Literal[True],
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[dict[str, Any]]: ...
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: Literal["openai-chat"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[ChatCompletionChunk]: ...
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: Literal["openai-responses"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[ResponseStreamEvent]: ...
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: Literal["anthropic-messages"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[MessageStreamEvent]: ...
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: Literal["gemini"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[GenerateContentResponse]: ...
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: Literal["cohere-v2"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[StreamedChatResponse]: ...
+@overload
+def reconnecting(
+    connect: _Connect,
+    format: str | None = None,
+    *,
+    raw: bool = False,
+    **options: Unpack[_ReconnectOptions],
+) -> Stream[Any]: ...
 def reconnecting(  # noqa: PLR0913
     connect: Callable[[ResumeState], Any],
     format: str | None = None,  # noqa: A002
@@ -301,7 +399,7 @@ def reconnecting(  # noqa: PLR0913
     sleep: Callable[[float], object] | None = None,
     clock: Callable[[], float] | None = None,
     rng: random.Random | None = None,
-    **options: Any,  # noqa: ANN401
+    **options: Any,
 ) -> Stream[Any]:
     r"""Return a `Stream` that reconnects as many times as it takes.
 
@@ -348,6 +446,71 @@ def reconnecting(  # noqa: PLR0913
     return Stream(None, format, _reconnect=policy, **options)
 
 
+# What the stream yields, for type checkers: the same as `AsyncStream` for the same format and ``raw``.
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: None = None,
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[ServerSentEvent]: ...
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: str,
+    *,
+    raw: Literal[True],
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[dict[str, Any]]: ...
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: Literal["openai-chat"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[ChatCompletionChunk]: ...
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: Literal["openai-responses"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[ResponseStreamEvent]: ...
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: Literal["anthropic-messages"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[MessageStreamEvent]: ...
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: Literal["gemini"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[GenerateContentResponse]: ...
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: Literal["cohere-v2"],
+    *,
+    raw: Literal[False] = False,
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[StreamedChatResponse]: ...
+@overload
+def areconnecting(
+    connect: _AsyncConnect,
+    format: str | None = None,
+    *,
+    raw: bool = False,
+    **options: Unpack[_ReconnectOptions],
+) -> AsyncStream[Any]: ...
 def areconnecting(  # noqa: PLR0913
     connect: Callable[[ResumeState], Any | Awaitable[Any]],
     format: str | None = None,  # noqa: A002
@@ -365,7 +528,7 @@ def areconnecting(  # noqa: PLR0913
     sleep: Callable[[float], object] | None = None,
     clock: Callable[[], float] | None = None,
     rng: random.Random | None = None,
-    **options: Any,  # noqa: ANN401
+    **options: Any,
 ) -> AsyncStream[Any]:
     """Return an `AsyncStream` that reconnects: the async twin of `reconnecting`.
 

@@ -272,7 +272,7 @@ def test_close_while_reconnecting_stops_and_closes() -> None:
 def test_invalid_options_are_refused() -> None:
     """mode and max_attempts are checked up front."""
     with pytest.raises(ValueError, match="mode"):
-        reconnecting(lambda s: [], mode="again")  # type: ignore[arg-type]
+        reconnecting(lambda s: [], mode="again")  # type: ignore[call-overload]
     with pytest.raises(ValueError, match="max_attempts"):
         reconnecting(lambda s: [], max_attempts=0)
     assert "attempt=1" in repr(ResumeState(last_event_id="", retry=None, attempt=1, error=None, mode="resume"))

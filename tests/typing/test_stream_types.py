@@ -6,7 +6,9 @@ import asyncio
 from typing import Any, assert_type
 
 from sseparse import AccumulatedResult, AsyncStream, ServerSentEvent, Stream, areconnecting, reconnecting
+from sseparse.models.anthropic import MessageStreamEvent
 from sseparse.models.openai_chat import ChatCompletionChunk
+from sseparse.models.openai_responses import ResponseStreamEvent
 
 
 def test_without_a_format_items_are_server_sent_events() -> None:
@@ -21,7 +23,19 @@ def test_with_a_format_items_are_its_model_and_result_is_typed() -> None:
     stream = assert_type(Stream([b"data: [DONE]\n\n"], "openai-chat"), Stream[ChatCompletionChunk])
     assert list(stream) == []
     assert_type(stream.result(), AccumulatedResult)
-    assert_type(reconnecting(lambda state: [b"data: [DONE]\n\n"], "openai-chat"), Stream[Any])
+
+
+def test_reconnecting_yields_what_stream_yields() -> None:
+    """reconnecting / areconnecting are typed like Stream / AsyncStream for the same format and raw."""
+    done = [b"data: [DONE]\n\n"]
+    assert_type(reconnecting(lambda state: done, "openai-chat"), Stream[ChatCompletionChunk])
+    assert_type(reconnecting(lambda state: done, "openai-chat", raw=True), Stream[dict[str, Any]])
+    assert_type(reconnecting(lambda state: done, "anthropic-messages", max_attempts=2), Stream[MessageStreamEvent])
+    assert_type(reconnecting(lambda state: done), Stream[ServerSentEvent])
+    fmt: str = "gemini"
+    assert_type(reconnecting(lambda state: done, fmt), Stream[Any])
+    assert_type(areconnecting(lambda state: done, "openai-responses"), AsyncStream[ResponseStreamEvent])
+    assert_type(areconnecting(lambda state: done, "cohere-v2", raw=True), AsyncStream[dict[str, Any]])
 
 
 def test_async_stream_types() -> None:
@@ -34,6 +48,6 @@ def test_async_stream_types() -> None:
         async with AsyncStream(source()) as stream:
             assert_type(stream, AsyncStream[ServerSentEvent])
             assert [event.data async for event in stream] == ["a"]
-        assert_type(areconnecting(lambda state: source()), AsyncStream[Any])
+        assert_type(areconnecting(lambda state: source()), AsyncStream[ServerSentEvent])
 
     asyncio.run(main())
