@@ -26,7 +26,7 @@ from __future__ import annotations
 from itertools import product
 
 from sseparse._errors import DecoderClosedError, EventTooLargeError
-from sseparse._events import Diagnostic, new_event
+from sseparse._events import MAX_RETRY, Diagnostic, new_event
 from sseparse._lines import CR, CRLF, LF, LONG_CHUNK, LineSplitter
 
 # `typing` costs milliseconds at import; type checkers treat this name as always true.
@@ -45,8 +45,6 @@ _MESSAGE = ("message",)
 _NONE = (None,)
 _EOL_NAMES = {LF: "LF", CRLF: "CRLF", CR: "CR"}
 _FIELDS = ("data", "event", "id", "retry")
-MAX_RETRY = 2**64 - 1
-"""The largest ``retry`` (milliseconds) the decoder accepts; a larger one is ignored, as Chromium does."""
 
 # What `feed` does with the next chunk (``SSEDecoder._state``). In the fast state it is the class
 # `bytes` itself, so `feed` tests the state and the chunk's type with one identity comparison

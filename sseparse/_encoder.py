@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sseparse._events import MAX_RETRY
+
 # `typing` costs milliseconds at import; type checkers treat this name as always true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,7 +70,8 @@ def encode(
     model...), which is sent as compact JSON (no spaces, non-ASCII kept as is). A str may span
     lines: each LF starts a new ``data:`` line, so the decoder rebuilds the same string. A CR cannot
     survive the trip (the decoder treats it as a line end), so it raises `ValueError`, as do CR or
-    LF in ``event`` or ``id``, NUL in ``id`` (such an id is ignored by decoders), lone surrogates
+    LF in ``event`` or ``id``, NUL in ``id`` (such an id is ignored by decoders), a ``retry`` that is
+    not an int from 0 to 2**64 - 1 (decoders ignore a larger one), lone surrogates
     anywhere (UTF-8 cannot encode them) and NaN or infinite floats (not JSON). ``id`` may be an int.
     ``comment`` lines come first (``: ...``; each LF starts a new comment line).
 
@@ -92,8 +95,8 @@ def encode(
         text_id = _id_text(id)
         out.append(f"id: {text_id}" if text_id else "id:")
     if retry is not None:
-        if isinstance(retry, bool) or not isinstance(retry, int) or retry < 0:
-            msg = f"retry must be a non-negative int (milliseconds), not {retry!r}"
+        if isinstance(retry, bool) or not isinstance(retry, int) or not 0 <= retry <= MAX_RETRY:
+            msg = f"retry must be an int of milliseconds from 0 to 2**64 - 1 (decoders ignore a larger one), not {retry!r}"
             raise ValueError(msg)
         out.append(f"retry: {retry}")
     if data is not None:

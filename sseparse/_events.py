@@ -30,7 +30,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any, Self
 
-__all__ = ["KINDS", "Diagnostic", "ServerSentEvent", "new_event"]
+__all__ = ["KINDS", "MAX_RETRY", "Diagnostic", "ServerSentEvent", "new_event"]
+
+MAX_RETRY = 2**64 - 1
+"""The largest ``retry`` (milliseconds) an event stream can carry: the decoder ignores a larger one, as
+Chromium does, and `encode` refuses it."""
 
 
 class _EventType(type):

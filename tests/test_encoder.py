@@ -6,7 +6,8 @@ import enum
 
 import pytest
 
-from sseparse import ServerSentEvent, encode, parse
+from sseparse import ServerSentEvent, SSEDecoder, encode, parse
+from sseparse._events import MAX_RETRY
 
 
 @pytest.mark.parametrize(
@@ -110,3 +111,19 @@ def test_encode_refuses_data_that_is_not_json() -> None:
     loop.append(loop)
     with pytest.raises(ValueError, match="as JSON"):
         encode(loop)
+
+
+@pytest.mark.parametrize("retry", [-1, MAX_RETRY + 1, 10**40, True, 1.5, "1000"])
+def test_encode_refuses_a_retry_no_decoder_keeps(retry: object) -> None:
+    """retry is an int from 0 to 2**64 - 1: a larger one would be ignored by the decoder (and Chromium)."""
+    with pytest.raises(ValueError, match=r"retry must be an int of milliseconds from 0 to 2\*\*64 - 1"):
+        encode("x", retry=retry)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("retry", [0, 1, MAX_RETRY])
+def test_the_retry_bounds_round_trip(retry: int) -> None:
+    """The smallest and largest retry encode, and the decoder keeps them."""
+    decoder = SSEDecoder()
+    (event,) = decoder.feed(encode("x", retry=retry))
+    assert event.retry == retry
+    assert decoder.retry == retry

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from script_loader import load_file
 
 import sseparse
-from sseparse._decoder import MAX_RETRY
+from sseparse._events import MAX_RETRY
 from sseparse._reconnect import MAX_WAIT
 from sseparse.accumulators import make_accumulator
 from sseparse.sdk import SDKDecoder

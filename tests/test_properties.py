@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sseparse import EventTooLargeError, ServerSentEvent, SSEDecoder, encode, parse
-from sseparse._decoder import MAX_RETRY
+from sseparse._events import MAX_RETRY
 
 BOM = b"\xef\xbb\xbf"
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from sseparse._events import ServerSentEvent
+from sseparse._events import MAX_RETRY, ServerSentEvent
 from sseparse._lines import interesting_cuts
 from sseparse.strategies._common import check_bool, check_int, check_strategy, slot
 
@@ -27,7 +27,6 @@ __all__ = ["BOM", "LINE_ENDINGS", "chunkings", "events", "sse_streams"]
 
 
 BOM = b"\xef\xbb\xbf"
-_MAX_RETRY = 2**64 - 1  # the largest retry (ms) a decoder keeps: Chromium's bound, sseparse.SSEDecoder's too
 LINE_ENDINGS = ("\n", "\r\n", "\r")
 _KNOWN = (b"data", b"event", b"id", b"retry")
 
@@ -72,7 +71,7 @@ _BLANK = _Line(b"")
 
 def _valid_retry(value: bytes) -> bool:
     """R11: ASCII digits only; and a value above 2**64 - 1 ms is ignored, as Chromium does."""
-    return bool(value) and all(48 <= byte <= 57 for byte in value) and int(value) <= _MAX_RETRY
+    return bool(value) and all(48 <= byte <= 57 for byte in value) and int(value) <= MAX_RETRY
 
 
 def _expected_events(lines: Sequence[_Line], last_event_id: str) -> list[ServerSentEvent]:
