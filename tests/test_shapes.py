@@ -1,9 +1,11 @@
 """Chunk shapes (`sseparse.accumulators._shapes`): chunks that repeat the last one but for their strings.
 
-The OpenAI Chat accumulator reads such a chunk by scanning its strings only. Everything here checks
-that this changes nothing but the speed: the same result and the same updates as parsing every chunk
-(the shape path turned off), on every captured stream and on generated hostile streams under any
-chunking, and that the shape path is really taken (parses counted).
+The OpenAI Chat accumulator reads such a chunk by scanning its strings only, and so does the
+Anthropic one (tests/test_shapes_anthropic.py; every capture here runs with both turned off as the
+reference). Everything here checks that this changes nothing but the speed: the same result and the
+same updates as parsing every chunk (the shape path turned off), on every captured stream and on
+generated hostile streams under any chunking, and that the shape path is really taken (parses
+counted).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from llm_corpus import CASES
 import sseparse
 from sseparse.accumulators import _base
 from sseparse.accumulators._shapes import learn, match, match_run
+from sseparse.accumulators.anthropic import AnthropicAccumulator
 from sseparse.accumulators.openai_chat import OpenAIChatAccumulator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,11 +84,22 @@ def test_match_declines_what_it_cannot_prove(data: str) -> None:
         chunk("a").replace('"model":"m"', '"model":"content"'),  # the key's text appears twice
         chunk("a").replace('{"content":"', '{"content":"x","content":"'),  # a duplicate key: the last one wins
         chunk("a").replace('"model":"m"', '"model":"m\\u0041"'),  # a backslash around the string
-        chunk("a").replace('"content":"', '"content": "'),  # not in the compact form looked for
+        chunk("a").replace('"content":"', '"content":1,"x":"'),  # the key's value is not a string
     ],
 )
 def test_learn_refuses_a_text_it_cannot_cut_safely(data: str) -> None:
     assert learn(data, "content") is None
+
+
+def test_learn_takes_whitespace_around_the_colon() -> None:
+    """Python's json.dumps writes '"key": "': the shape keeps those spaces, and other spacing is another shape."""
+    spaced = json.dumps(json.loads(chunk("a")))
+    shape = learn(spaced, "content")
+    assert shape is not None
+    assert shape[0].endswith('"content": "')
+    assert match(shape, spaced.replace('"content": "a"', '"content": "b c"')) == "b c"
+    assert match(shape, chunk("b")) is None  # the compact text is not this shape
+    assert learn(chunk("a").replace('"content":"', '"content" :\t\n "'), "content") is not None
 
 
 def test_two_strings_the_second_one_ignored() -> None:
@@ -122,6 +136,7 @@ def test_match_run_stops_at_the_first_other_event() -> None:
 
 def _without_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(OpenAIChatAccumulator, "_learn", lambda self, payload: None)
+    monkeypatch.setattr(AnthropicAccumulator, "_learn", lambda self, block, kind: None)
 
 
 def _both(source: Any, monkeypatch: pytest.MonkeyPatch, fmt: str | None = None) -> tuple[Any, Any]:

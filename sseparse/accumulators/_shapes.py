@@ -13,8 +13,9 @@ library's own string scanner (``json.decoder.scanstring``, strict: raw control c
 refused, as the full parse refuses them), and declines (returns None) whatever it cannot prove:
 another text around the strings, a string that does not end where a segment starts, a value with a
 surrogate (the full parse's surrogate rule then applies). `learn` only cuts a shape when each string's
-key appears exactly once in the chunk, as a key followed by a string, and no segment holds a
-backslash, so no escaped key can hide a second occurrence (a duplicate key, whose last value wins).
+key appears exactly once in the chunk, as a key followed by a string (whitespace around the colon is
+allowed), and no segment holds a backslash, so no escaped key can hide a second occurrence (a
+duplicate key, whose last value wins).
 
 Standard library only; the accumulators decide which chunks are worth a shape and what the strings mean.
 """
@@ -37,6 +38,8 @@ scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # t
 __all__ = ["Shape", "learn", "match", "match_run"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# After a key: the colon and the opening quote of a string value, with JSON's whitespace around the colon.
+_COLON_QUOTE = re.compile('[ \t\n\r]*:[ \t\n\r]*"')
 
 Shape = tuple[str, "str | None", str, bool]
 """``(head, mid, tail, first_kept)``: the text before the first string (up to and with its opening
@@ -56,10 +59,10 @@ def learn(data: str, kept: str, ignored: str | None = None) -> Shape | None:
         token = f'"{key}"'
         if data.count(token) != 1:
             return None
-        start = data.find(token + ':"')
-        if start < 0:
+        found = _COLON_QUOTE.match(data, data.find(token) + len(token))
+        if found is None:
             return None
-        opened = start + len(token) + 2  # just after the string's opening quote
+        opened = found.end()  # just after the string's opening quote
         try:
             _, end = scanstring(data, opened)
         except ValueError:

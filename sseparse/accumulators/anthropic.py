@@ -15,6 +15,9 @@ answer (as the beta SDK does). Usage starts from ``message_start`` and the figur
 ``input_transformations`` replace the message's. A second ``message_start`` means a proxy spliced
 two generations: the accumulator starts over. Delta types this module does not know are merged
 into their block by the generic rule (`_merge`), with a merge note.
+
+Shapes (`_shapes`): a ``text_delta``, ``thinking_delta`` or ``input_json_delta`` event that repeats
+the last one parsed in full byte for byte but for its string is read by scanning that string alone.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from sseparse.accumulators._base import BaseAccumulator
 from sseparse.accumulators._merge import Extras
 from sseparse.accumulators._payloads import is_error_payload
 from sseparse.accumulators._results import _parse_partial
+from sseparse.accumulators._shapes import Shape, learn, match, match_run
 from sseparse.accumulators._toolcalls import CallBuilder, Fragments
 from sseparse.accumulators._updates import (
     FinishUpdate,
@@ -40,8 +44,9 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
+    from sseparse._events import ServerSentEvent
     from sseparse.accumulators._results import AccumulatedResult
 
 __all__ = ["AnthropicAccumulator"]
@@ -80,6 +85,7 @@ class AnthropicAccumulator(BaseAccumulator):
 
     def __init__(self) -> None:
         super().__init__()
+        self._text = ""  # the data of the event being parsed in full (`_feed`), for `_learn`
         self._reset()
         self._pings = 0
         self._restarts = 0
@@ -90,6 +96,55 @@ class AnthropicAccumulator(BaseAccumulator):
         self._usage: dict[str, Any] | None = None
         self._stop: dict[str, Any] = {}
         self._calls = 0
+        # The shape of the last delta parsed in full, its block and delta type (`_feed`, `_learn`).
+        self._shape: tuple[Shape, _Block, str] | None = None
+
+    def _feed(self, event: ServerSentEvent, out: list[Update] | None) -> None:
+        """Take a delta shaped as the last one parsed in full by its string alone (see `_shapes`), else parse it."""
+        shaped = self._shape
+        if shaped is not None:
+            value = match(shaped[0], event.data)
+            if value is not None and event.event != "error" and not self._finished and not self._closed:
+                kind = shaped[2]
+                self._DELTAS[kind](self, shaped[1], {"type": kind, _SHAPED_DELTAS[kind]: value}, out)
+                return
+            self._shape = None
+        self._text = event.data
+        super()._feed(event, out)
+        self._text = ""
+
+    def _feed_all(self, events: Iterator[ServerSentEvent]) -> None:
+        """Take a batch of events with no updates; runs of shaped deltas go through `match_run`."""
+        feed = self._feed
+        events = iter(events)  # one iterator: the runs below take from it too
+        for event in events:
+            feed(event, None)
+            shaped = self._shape
+            while shaped is not None and not self._finished and not self._closed:
+                # the block's text already saw a fragment (the delta the shape was learnt from)
+                _, stopped = match_run(shaped[0], events, shaped[1].text.parts.append)
+                if stopped is None:
+                    return
+                feed(stopped, None)
+                shaped = self._shape
+
+    def _learn(self, block: _Block, kind: str) -> None:
+        """After a text, thinking or input JSON delta parsed in full (type, index and delta, no other key): keep its shape.
+
+        Such a delta only appends its string to its block; `_feed` drops the shape at the first event
+        that does not have it, so nothing in between can have changed the block.
+        """
+        cls = type(self)
+        if (
+            cls._handle is not AnthropicAccumulator._handle
+            or cls._HANDLERS is not AnthropicAccumulator._HANDLERS
+            or cls._DELTAS is not AnthropicAccumulator._DELTAS
+            or not self._text
+        ):
+            return  # a subclass that merges events its own way sees every event
+        shape = learn(self._text, _SHAPED_DELTAS[kind])
+        if shape is not None:
+            self._shape = (shape, block, kind)
 
     def _handle(self, payload: dict[str, Any], event_type: str, out: list[Update] | None) -> None:
         kind = payload.get("type")
@@ -117,6 +172,8 @@ class AnthropicAccumulator(BaseAccumulator):
         handler(self, block, delta, out)
         if len(delta) > 2:  # unknown keys beside a known delta's own (type + one field)
             _merge_fields(block, delta, _DELTA_KEYS)
+        elif kind in _SHAPED_DELTAS and len(payload) == 3:  # type, index, delta: nothing else to merge
+            self._learn(block, kind)
 
     def _ping(self, payload: dict[str, Any], out: list[Update] | None) -> None:  # noqa: ARG002
         self._pings += 1
@@ -361,6 +418,8 @@ class AnthropicAccumulator(BaseAccumulator):
         )
 
 
+# The delta types read by shape, and the key of the string each one appends.
+_SHAPED_DELTAS = {"text_delta": "text", "thinking_delta": "thinking", "input_json_delta": "partial_json"}
 _DELTA_KEYS = frozenset({"type", "text", "partial_json", "thinking", "signature", "citation", "content", "encrypted_content"})
 
 
