@@ -39,6 +39,7 @@ __all__ = [
     "SEED",
     "SMOKE_EVENTS",
     "SMOKE_LONG_LINE_SIZE",
+    "anthropic_reads",
     "check_pins",
     "corpus",
     "expected_data",
@@ -162,6 +163,36 @@ def reads(pattern: str, size: int = CORPUS_EVENTS) -> tuple[bytes, ...]:
     if pattern == "event":
         return _events(size)
     return tuple(_cut(corpus(size), _READ_SIZES[pattern], SEED + len(pattern)))
+
+
+@functools.cache
+def anthropic_reads(size: int = CORPUS_EVENTS) -> tuple[bytes, ...]:
+    """The texts of the corpus's first ``size - 1`` chunks as an Anthropic Messages stream, in network reads.
+
+    ``message_start``, one text block with a compact ``text_delta`` event per chunk that has text (as
+    Anthropic writes them), a ``ping`` every 1,000 deltas, then the block's stop, ``message_delta``
+    and ``message_stop``.
+    """
+    texts = [choice["delta"].get("content") for data in expected_data(size)[:-1] for choice in json.loads(data)["choices"]]
+
+    def event(payload: dict[str, object]) -> bytes:
+        return f"event: {payload['type']}\ndata: {json.dumps(payload, separators=(',', ':'))}\n\n".encode()
+
+    message = {"id": "msg_corpus", "type": "message", "role": "assistant", "model": "claude-corpus", "content": []}
+    out = [
+        event({"type": "message_start", "message": {**message, "usage": {"input_tokens": 12, "output_tokens": 1}}}),
+        event({"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}}),
+    ]
+    for n, text in enumerate(t for t in texts if t):
+        if n % 1000 == 999:
+            out.append(event({"type": "ping"}))
+        out.append(event({"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}}))
+    out += [
+        event({"type": "content_block_stop", "index": 0}),
+        event({"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": len(texts)}}),
+        event({"type": "message_stop"}),
+    ]
+    return tuple(_cut(b"".join(out), _READ_SIZES["network"], SEED + 1))
 
 
 def reads_digest(chunks: tuple[bytes, ...]) -> str:

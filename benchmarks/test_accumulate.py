@@ -11,6 +11,11 @@ Paths timed on the 20k-chunk corpus of ``baselines.md`` (``_corpus.py``), delive
 - ``json.loads bound``: ``json.loads`` of each chunk's data (already split out), nothing else; and
   ``orjson.loads bound`` / ``jiter bound``, the same loop with those parsers.
 
+The same for Anthropic Messages, on the corpus's texts as an Anthropic stream (``_corpus.anthropic_reads``,
+one ``text_delta`` per chunk, network reads): ``sseparse.accumulate(chunks).final`` against what
+anthropic-sdk-python's ``MessageStream`` does: its ``SSEDecoder().iter_bytes``, each event's JSON built
+into a ``RawMessageStreamEvent`` as its client does (``construct_type``), and ``accumulate_event``.
+
 Targets (``benchmarks/conftest.py`` prints them with the decoder's): sseparse >= 15x openai;
 with orjson >= 2.0x the ``json.loads`` loop, with the standard library only >= 0.8x that loop.
 Linear cost: one tool call streamed in 100k argument fragments costs about 10x what 10k fragments
@@ -32,6 +37,7 @@ from benchmarks import _corpus
 from benchmarks._report import report_ratios
 
 GROUP = "accumulate: bytes -> final chat.completion (20k chunks, network reads)"
+ANTHROPIC_GROUP = "accumulate: bytes -> final Anthropic message (20k text deltas, network reads)"
 FRAGMENTS_GROUP = "accumulate: one tool call in N argument fragments"
 
 
@@ -117,6 +123,42 @@ def test_accumulate_corpus(benchmark: Any, path: str) -> None:
         assert benchmark(_bound(BOUNDS[path]()), datas) == events - 1
 
 
+def _anthropic_final(chunks: tuple[bytes, ...]) -> Any:
+    from anthropic._models import construct_type
+    from anthropic._streaming import SSEDecoder
+    from anthropic.lib.streaming._messages import accumulate_event
+    from anthropic.types import RawMessageStreamEvent
+
+    snapshot: Any = None
+    buffers: dict[int, bytes] = {}
+    for sse in SSEDecoder().iter_bytes(iter(chunks)):
+        if sse.event == "ping" or not sse.data:
+            continue
+        event: Any = construct_type(type_=RawMessageStreamEvent, value=json.loads(sse.data))
+        snapshot = accumulate_event(event=event, current_snapshot=snapshot, json_bufs=buffers)
+    return snapshot
+
+
+@pytest.mark.parametrize("path", ["sseparse", "anthropic"])
+def test_accumulate_anthropic(benchmark: Any, path: str) -> None:
+    """Bytes -> final Anthropic message: sseparse against anthropic-sdk-python's MessageStream path."""
+    events = _size(benchmark)
+    chunks = _corpus.anthropic_reads(events)
+    benchmark.group = ANTHROPIC_GROUP
+    benchmark.extra_info.update(accumulate_anthropic=path)
+    ours = sseparse.accumulate(chunks)
+    assert ours.end == "complete"
+    assert ours.text
+    if path == "sseparse":
+        final = benchmark(_sseparse_final, chunks)
+        assert final["content"][0]["text"] == ours.text
+    else:
+        pytest.importorskip("anthropic")
+        message = benchmark(_anthropic_final, chunks)
+        assert message.content[0].text == ours.text
+        assert message.stop_reason == "end_turn"
+
+
 def tool_call_stream(fragments: int) -> bytes:
     """One tool call whose arguments arrive in ``fragments`` deltas, then ``[DONE]``."""
     head = b'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":'
@@ -156,6 +198,8 @@ def _times(benchmarks: list[Any], stat: str) -> dict[str, float]:
     for bench in benchmarks:
         if bench and "accumulate" in bench.extra_info:
             times[bench.extra_info["accumulate"]] = getattr(bench.stats, stat)
+        elif bench and "accumulate_anthropic" in bench.extra_info:
+            times[f"anthropic: {bench.extra_info['accumulate_anthropic']}"] = getattr(bench.stats, stat)
         elif bench and "fragments" in bench.extra_info:
             times[f"fragments {bench.extra_info['fragments']}"] = getattr(bench.stats, stat)
     return times
@@ -173,6 +217,9 @@ def _ratios(times: dict[str, float]) -> list[str]:
             need = ACCUMULATE_TARGETS.get(path)
             wanted = f" (target >= {need}x)" if need else ""
             lines.append(f"{path}: {times['json.loads bound'] / times[path]:.2f}x the json.loads loop's speed{wanted}")
+    if {"anthropic: sseparse", "anthropic: anthropic"} <= times.keys():
+        ratio = times["anthropic: anthropic"] / times["anthropic: sseparse"]
+        lines.append(f"Anthropic: {ratio:.1f}x anthropic's decoder + accumulate_event (MessageStream's path)")
     if {"fragments 10000", "fragments 100000"} <= times.keys():
         lines.append(
             f"100k fragments cost {times['fragments 100000'] / times['fragments 10000']:.1f}x 10k fragments (linear: ~10x)"
