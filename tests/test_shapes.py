@@ -181,17 +181,23 @@ def test_every_corpus_case_gives_the_same_result_and_updates(case: Any, monkeypa
         assert _updates(events) == shaped
 
 
+class ParseCounter:
+    """Counts the accumulators' JSON parses in ``count`` (set it to 0 between runs)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = _base.loads
+
+        def counting(data: Any) -> Any:
+            self.count += 1
+            return real(data)
+
+        monkeypatch.setattr(_base, "loads", counting)
+
+
 def test_a_long_stream_is_parsed_only_where_its_shape_changes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The shape path is really taken: 1,000 text chunks cost a handful of JSON parses, not 1,000."""
-    parses = 0
-    real = _base.loads
-
-    def counting(data: Any) -> Any:
-        nonlocal parses
-        parses += 1
-        return real(data)
-
-    monkeypatch.setattr(_base, "loads", counting)
+    parses = ParseCounter(monkeypatch)
     first = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"}
     role = {**first, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
     texts = [{**first, "choices": [{"index": 0, "delta": {"content": f"w{i} "}, "finish_reason": None}]} for i in range(1000)]
@@ -199,14 +205,14 @@ def test_a_long_stream_is_parsed_only_where_its_shape_changes(monkeypatch: pytes
     body = b"".join(b"data: " + json.dumps(p, separators=(",", ":")).encode() + b"\n\n" for p in [role, *texts, stop])
     body += b"data: [DONE]\n\n"
     for chunks in ([body], random_split(body, random.Random(3), max_cuts=200)):
-        parses = 0
+        parses.count = 0
         result = sseparse.accumulate(chunks)
         assert result.text == "".join(f"w{i} " for i in range(1000))
         assert result.end == "complete"
-        assert parses <= 5  # role, the first text chunk, stop, [DONE]
-    parses = 0
+        assert parses.count <= 5  # role, the first text chunk, stop, [DONE]
+    parses.count = 0
     _updates(sseparse.parse(body))  # the per-event path (Stream, updates) too
-    assert parses <= 5
+    assert parses.count <= 5
 
 
 @pytest.mark.parametrize("key", ["content", "reasoning_content", "reasoning", "refusal"])

@@ -18,9 +18,9 @@ from decoder_harness import random_split
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llm_corpus import CASES
+from test_shapes import ParseCounter
 
 import sseparse
-from sseparse.accumulators import _base
 from sseparse.accumulators.anthropic import AnthropicAccumulator
 
 if TYPE_CHECKING:
@@ -103,15 +103,7 @@ def test_every_corpus_case_gives_the_same_result_and_updates(case: Any) -> None:
 @pytest.mark.parametrize("delta_type", list(DELTA_KEYS))
 def test_a_long_message_is_parsed_only_where_its_shape_changes(delta_type: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """1,000 deltas of one block cost a handful of JSON parses, per event (updates) and in batches, under any chunking."""
-    parses = 0
-    real = _base.loads
-
-    def counting(data: Any) -> Any:
-        nonlocal parses
-        parses += 1
-        return real(data)
-
-    monkeypatch.setattr(_base, "loads", counting)
+    parses = ParseCounter(monkeypatch)
     parts = ['{"q": "' if delta_type == "input_json_delta" else "", *(f"w{i} " for i in range(1000))]
     if delta_type == "input_json_delta":
         parts.append('"}')
@@ -119,17 +111,17 @@ def test_a_long_message_is_parsed_only_where_its_shape_changes(delta_type: str, 
     body = _frame(events)
     expected = "".join(parts)
     for chunks in ([body], [body[i : i + 1] for i in range(len(body))], random_split(body, random.Random(5), max_cuts=300)):
-        parses = 0
+        parses.count = 0
         result = sseparse.accumulate(chunks, FORMAT)
         assert result.end == "complete"
         if delta_type == "input_json_delta":
             assert result.tool_calls[0].arguments == expected
         else:
             assert (result.text if delta_type == "text_delta" else result.reasoning) == expected
-        assert parses <= 8  # start, block start, the first two deltas, block stop, message delta and stop
-    parses = 0
+        assert parses.count <= 8  # start, block start, the first delta, block stop, message delta and stop: 6
+    parses.count = 0
     updates, result = _updates(events)
-    assert parses <= 8
+    assert parses.count <= 8
     assert [type(u).__name__ for u in updates].count(
         {"text_delta": "TextDelta", "thinking_delta": "ReasoningDelta", "input_json_delta": "ToolCallArgumentsDelta"}[delta_type]
     ) == len([p for p in parts if p])

@@ -27,7 +27,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
 
     from sseparse._events import ServerSentEvent
 
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 # quote) -> (value, index after the closing quote); strict, so raw control characters raise ValueError.
 scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
-__all__ = ["Shape", "learn", "match", "match_run"]
+__all__ = ["Shape", "feed_runs", "learn", "match", "match_run"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # After a key: the colon and the opening quote of a string value, with JSON's whitespace around the colon.
@@ -132,3 +132,27 @@ def match_run(
             add(value)
         taken += 1
     return taken, None
+
+
+def feed_runs(
+    feed: Callable[[ServerSentEvent, None], None],
+    events: Iterable[ServerSentEvent],
+    current: Callable[[], tuple[Shape, Callable[[str], object]] | None],
+) -> None:
+    """Feed ``events`` to an accumulator: each with ``feed(event, None)``, and runs of shaped events in one loop.
+
+    After each fed event, ``current()`` gives the accumulator's shape and what to do with each
+    non-empty kept string (None: no shape, or the stream is over); `match_run` then takes every
+    following event of that shape, and the first that is not one is fed (and may teach a new shape).
+    The fragments a run appends to were marked seen by the event the shape was learnt from.
+    """
+    events = iter(events)  # one iterator: the runs take from it too
+    for event in events:
+        feed(event, None)
+        run = current()
+        while run is not None:
+            _, stopped = match_run(run[0], events, run[1])
+            if stopped is None:
+                return
+            feed(stopped, None)
+            run = current()

@@ -25,11 +25,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sseparse._json import loads
-from sseparse.accumulators._base import BaseAccumulator
 from sseparse.accumulators._merge import Extras
 from sseparse.accumulators._payloads import is_error_payload
 from sseparse.accumulators._results import _parse_partial
-from sseparse.accumulators._shapes import Shape, learn, match, match_run
+from sseparse.accumulators._shaped import ShapedAccumulator
+from sseparse.accumulators._shapes import learn
 from sseparse.accumulators._toolcalls import CallBuilder, Fragments
 from sseparse.accumulators._updates import (
     FinishUpdate,
@@ -44,9 +44,8 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
-    from sseparse._events import ServerSentEvent
     from sseparse.accumulators._results import AccumulatedResult
 
 __all__ = ["AnthropicAccumulator"]
@@ -74,7 +73,7 @@ class _Block:
         self.fields: Extras | None = None  # what deltas of unknown types (or unknown delta keys) brought
 
 
-class AnthropicAccumulator(BaseAccumulator):
+class AnthropicAccumulator(ShapedAccumulator[_Block, str]):
     """Accumulates Messages streams; `result` gives the ``message`` object as ``final``."""
 
     format = "anthropic-messages"
@@ -85,7 +84,6 @@ class AnthropicAccumulator(BaseAccumulator):
 
     def __init__(self) -> None:
         super().__init__()
-        self._text = ""  # the data of the event being parsed in full (`_feed`), for `_learn`
         self._reset()
         self._pings = 0
         self._restarts = 0
@@ -96,37 +94,15 @@ class AnthropicAccumulator(BaseAccumulator):
         self._usage: dict[str, Any] | None = None
         self._stop: dict[str, Any] = {}
         self._calls = 0
-        # The shape of the last delta parsed in full, its block and delta type (`_feed`, `_learn`).
-        self._shape: tuple[Shape, _Block, str] | None = None
+        self._shape = None  # a shape: the last delta parsed in full, its block and delta type (`_learn`)
 
-    def _feed(self, event: ServerSentEvent, out: list[Update] | None) -> None:
-        """Take a delta shaped as the last one parsed in full by its string alone (see `_shapes`), else parse it."""
-        shaped = self._shape
-        if shaped is not None:
-            value = match(shaped[0], event.data)
-            if value is not None and event.event != "error" and not self._finished and not self._closed:
-                kind = shaped[2]
-                self._DELTAS[kind](self, shaped[1], {"type": kind, _SHAPED_DELTAS[kind]: value}, out)
-                return
-            self._shape = None
-        self._text = event.data
-        super()._feed(event, out)
-        self._text = ""
+    def _shaped(self, value: str, block: _Block, kind: str, out: list[Update] | None) -> None:
+        """Merge a shaped delta: its delta handler, with the delta the full parse would have built."""
+        self._DELTAS[kind](self, block, {"type": kind, _SHAPED_DELTAS[kind]: value}, out)
 
-    def _feed_all(self, events: Iterator[ServerSentEvent]) -> None:
-        """Take a batch of events with no updates; runs of shaped deltas go through `match_run`."""
-        feed = self._feed
-        events = iter(events)  # one iterator: the runs below take from it too
-        for event in events:
-            feed(event, None)
-            shaped = self._shape
-            while shaped is not None and not self._finished and not self._closed:
-                # the block's text already saw a fragment (the delta the shape was learnt from)
-                _, stopped = match_run(shaped[0], events, shaped[1].text.parts.append)
-                if stopped is None:
-                    return
-                feed(stopped, None)
-                shaped = self._shape
+    def _run_target(self, block: _Block, kind: str) -> Callable[[str], object]:  # noqa: ARG002 - the same for each kind
+        """Return where a run's strings go: the block's text (its fragments were marked seen by the first delta)."""
+        return block.text.parts.append
 
     def _learn(self, block: _Block, kind: str) -> None:
         """After a text, thinking or input JSON delta parsed in full (type, index and delta, no other key): keep its shape.

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sseparse.accumulators._base import BaseAccumulator
 from sseparse.accumulators._merge import Extras
 from sseparse.accumulators._payloads import is_error_payload
 from sseparse.accumulators._results import AccumulatedResult, Choice
-from sseparse.accumulators._shapes import Shape, learn, match, match_run
+from sseparse.accumulators._shaped import ShapedAccumulator
+from sseparse.accumulators._shapes import learn
 from sseparse.accumulators._toolcalls import CallBuilder, Fragments, ToolCallTracker, finish_calls
 from sseparse.accumulators._updates import (
     FinishUpdate,
@@ -39,7 +39,7 @@ from sseparse.accumulators._updates import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     from sseparse._events import ServerSentEvent
     from sseparse.accumulators._results import ToolCall
@@ -107,7 +107,7 @@ class _ChoiceState:
         self.parts: list[list[Any]] | None = None  # list content (Mistral Magistral): [type, Fragments or raw]
 
 
-class OpenAIChatAccumulator(BaseAccumulator):
+class OpenAIChatAccumulator(ShapedAccumulator[str, _ChoiceState]):
     """Accumulates ``chat.completion.chunk`` streams; `result` gives a ``chat.completion`` as ``final``."""
 
     format = "openai-chat"
@@ -125,40 +125,6 @@ class OpenAIChatAccumulator(BaseAccumulator):
         self._usage: dict[str, Any] | None = None
         self._prompt_filters: list[Any] = []
         self._fields = Extras()  # unknown chunk keys: merged into final
-        # The shape of the last chunk parsed in full, its delta key and choice (`_feed`), and its text.
-        self._shape: tuple[Shape, str, _ChoiceState] | None = None
-        self._text = ""
-
-    def _feed(self, event: ServerSentEvent, out: list[Update] | None) -> None:
-        """Take a chunk shaped as the last one parsed in full by its string alone (see `_shapes`), else parse it."""
-        shaped = self._shape
-        if shaped is not None:
-            value = match(shaped[0], event.data)
-            if value is not None and event.event != "error" and not self._finished and not self._closed:
-                self._shaped(value, shaped[1], shaped[2], out)
-                return
-            self._shape = None
-        self._text = event.data
-        super()._feed(event, out)
-        self._text = ""
-
-    def _feed_all(self, events: Iterator[ServerSentEvent]) -> None:
-        """Take a batch of events with no updates; runs of shaped chunks go through `match_run`."""
-        feed = self._feed
-        events = iter(events)  # one iterator: the runs below take from it too
-        for event in events:
-            feed(event, None)
-            shaped = self._shape
-            while shaped is not None and not self._finished and not self._closed:
-                add, touched = _run_targets(shaped[1], shaped[2])
-                taken, stopped = match_run(shaped[0], events, add)
-                if taken:
-                    for fragments in touched:
-                        fragments.seen = True
-                if stopped is None:
-                    return
-                feed(stopped, None)
-                shaped = self._shape
 
     def _shaped(self, value: str, key: str, state: _ChoiceState, out: list[Update] | None) -> None:
         """Merge a shaped chunk: what `_handle` does with it, whose other fields repeat (idempotently) the last chunk's."""
@@ -170,6 +136,25 @@ class OpenAIChatAccumulator(BaseAccumulator):
             self._refusal(state, value, _NO_DELTA, out)
         else:
             self._reasoning(state, value, _NO_DELTA, out, key)
+
+    def _run_target(self, key: str, state: _ChoiceState) -> Callable[[str], object]:
+        """Return what `_shaped` does with each non-empty ``key`` string, as one callable.
+
+        A shape's delta has that one key, so ``reasoning`` never meets ``reasoning_content`` here (the
+        mlx-vlm rule in `_reasoning`), and its fragments exist and were marked seen: the chunk the shape
+        was learnt from appended to them.
+        """
+        if key == "content":
+            return state.content.parts.append
+        if key == "refusal":
+            return state.refusal.parts.append
+        field_parts, reasoning_parts = state.reasoning_fields[key].parts, state.reasoning.parts
+
+        def add(text: str) -> None:
+            field_parts.append(text)
+            reasoning_parts.append(text)
+
+        return add
 
     def _learn(self, payload: dict[str, Any]) -> None:
         """After a chunk parsed in full: keep its shape when later chunks like it only add to one delta string.
@@ -579,26 +564,6 @@ class OpenAIChatAccumulator(BaseAccumulator):
 
 
 _DELTA_HANDLERS = OpenAIChatAccumulator._DELTA_HANDLERS  # noqa: SLF001 - a module global is a faster lookup
-
-
-def _run_targets(key: str, state: _ChoiceState) -> tuple[Callable[[str], object], tuple[Fragments, ...]]:
-    """Return what `_shaped` does with each non-empty ``key`` string, as one callable, and the fragments it marks seen.
-
-    A shape's delta has that one key, so ``reasoning`` never meets ``reasoning_content`` here (the
-    mlx-vlm rule in `_reasoning`), and its fragments exist: the chunk the shape was learnt from made them.
-    """
-    if key == "content":
-        return state.content.parts.append, (state.content,)
-    if key == "refusal":
-        return state.refusal.parts.append, (state.refusal,)
-    fields = state.reasoning_fields[key]
-    field_parts, reasoning_parts = fields.parts, state.reasoning.parts
-
-    def add(text: str) -> None:
-        field_parts.append(text)
-        reasoning_parts.append(text)
-
-    return add, (fields, state.reasoning)
 
 
 def _shape_key(payload: dict[str, Any]) -> tuple[str, int] | None:
