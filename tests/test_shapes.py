@@ -195,6 +195,20 @@ class ParseCounter:
         monkeypatch.setattr(_base, "loads", counting)
 
 
+class FeedCounter:
+    """Counts the events an accumulator class takes one at a time (its ``_feed``) in ``count``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, cls: type[Any]) -> None:
+        self.count = 0
+        real = cls._feed
+
+        def counting(accumulator: Any, event: Any, out: Any) -> None:
+            self.count += 1
+            real(accumulator, event, out)
+
+        monkeypatch.setattr(cls, "_feed", counting)
+
+
 def test_a_long_stream_is_parsed_only_where_its_shape_changes(monkeypatch: pytest.MonkeyPatch) -> None:
     """The shape path is really taken: 1,000 text chunks cost a handful of JSON parses, not 1,000."""
     parses = ParseCounter(monkeypatch)
@@ -218,15 +232,7 @@ def test_a_long_stream_is_parsed_only_where_its_shape_changes(monkeypatch: pytes
 @pytest.mark.parametrize("key", ["content", "reasoning_content", "reasoning", "refusal"])
 def test_a_batch_takes_each_run_of_shaped_chunks_in_one_loop(key: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """accumulate() hands a run of 1,000 shaped chunks of any shape key to match_run, not to the per-event feed."""
-    feeds = 0
-    real = OpenAIChatAccumulator._feed
-
-    def counting(self: OpenAIChatAccumulator, event: Any, out: Any) -> None:
-        nonlocal feeds
-        feeds += 1
-        real(self, event, out)
-
-    monkeypatch.setattr(OpenAIChatAccumulator, "_feed", counting)
+    feeds = FeedCounter(monkeypatch, OpenAIChatAccumulator)
     first = {"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "m"}
     parts = [f"w{i} " for i in range(1000)]
     chunks = [{**first, "choices": [{"index": 0, "delta": {key: part}, "finish_reason": None}]} for part in parts]
@@ -236,11 +242,11 @@ def test_a_batch_takes_each_run_of_shaped_chunks_in_one_loop(key: str, monkeypat
     text = "".join(parts)
     whole = None
     for chunking in ([body], [body[i : i + 1] for i in range(len(body))], random_split(body, random.Random(7), max_cuts=300)):
-        feeds = 0
+        feeds.count = 0
         result = sseparse.accumulate(chunking, "openai-chat")
         if len(chunking) == 1:
             # one read, one batch; smaller reads hand over smaller batches, each starting with a feed
-            assert feeds <= 4  # the first chunk, the one after the run (stop), [DONE]
+            assert feeds.count <= 4  # the first chunk, the one after the run (stop), [DONE]
         assert result.end == "complete"
         got = {
             "content": result.text,

@@ -18,7 +18,7 @@ from decoder_harness import random_split
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from llm_corpus import CASES
-from test_shapes import ParseCounter
+from test_shapes import FeedCounter, ParseCounter
 
 import sseparse
 from sseparse.accumulators.anthropic import AnthropicAccumulator
@@ -130,19 +130,11 @@ def test_a_long_message_is_parsed_only_where_its_shape_changes(delta_type: str, 
 
 def test_a_batch_takes_a_run_of_shaped_deltas_in_one_loop(monkeypatch: pytest.MonkeyPatch) -> None:
     """accumulate() over one read hands a run of 1,000 shaped deltas to match_run, not to the per-event feed."""
-    feeds = 0
-    real = AnthropicAccumulator._feed
-
-    def counting(self: AnthropicAccumulator, event: Any, out: Any) -> None:
-        nonlocal feeds
-        feeds += 1
-        real(self, event, out)
-
-    monkeypatch.setattr(AnthropicAccumulator, "_feed", counting)
+    feeds = FeedCounter(monkeypatch, AnthropicAccumulator)
     events = _message("text_delta", [f"w{i} " for i in range(1000)])
     result = sseparse.accumulate(_frame(events), FORMAT)
     assert result.text == "".join(f"w{i} " for i in range(1000))
-    assert feeds <= 7  # the five other events, the first delta and the one that ends the run
+    assert feeds.count <= 7  # the five other events, the first delta and the one that ends the run
 
 
 @pytest.mark.parametrize(
