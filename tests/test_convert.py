@@ -283,6 +283,8 @@ def test_own_fields_under_any_chunking(cuts: list[int]) -> None:
     [
         ("top", "service_tier", "warp-speed"),
         ("top", "service_tier", 3),
+        ("top", "service_tier", ["default"]),  # unhashable: the check must not raise
+        ("top", "service_tier", {"tier": "default"}),
         ("top", "metadata", {"a": 1}),
         ("top", "moderation", {"input": "?"}),
         ("message", "annotations", [{"type": "file_citation", "file_id": "f"}]),
@@ -323,3 +325,35 @@ def test_openai_captures_lose_no_field_in_conversion(path: Path) -> None:
     for own in result.final["choices"]:
         assert set(own) <= set(choices[own["index"]])
         assert set(own["message"]) <= set(choices[own["index"]]["message"])
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+_OWN_KEYS = {
+    "top": ["service_tier", "metadata", "moderation", "system_fingerprint", "x_provider"],
+    "choice": ["content_filter_results", "native_finish_reason", "x_choice"],
+    "delta": ["annotations", "audio", "reasoning_details", "x_delta"],
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(where=st.sampled_from(list(_OWN_KEYS)), data=st.data())
+def test_any_json_in_an_own_field_still_converts(where: str, data: st.DataObject) -> None:
+    """Any JSON value (unhashable, NaN, huge, nested) in a typed or unknown own field: a dict the SDK validates."""
+    key = data.draw(st.sampled_from(_OWN_KEYS[where]))
+    values = data.draw(st.lists(_JSON, min_size=1, max_size=3))
+    chunks = []
+    for value in values:
+        delta: dict[str, Any] = {"content": "x"}
+        extra_choice: dict[str, Any] = {}
+        top: dict[str, Any] = {}
+        {"top": top, "choice": extra_choice, "delta": delta}[where][key] = value
+        chunks.append(chunk(choice(delta, **extra_choice), **top))
+    chunks.append(chunk(choice({}, finish="stop")))
+    result = sseparse.accumulate(sse(chunks, done=True))
+    converted = result.to_openai()
+    json.dumps(converted)
+    chat_types.ChatCompletion.model_validate(converted)

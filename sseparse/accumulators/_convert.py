@@ -191,7 +191,7 @@ def _unchecked(value: object) -> bool:  # noqa: ARG001 - a typed field whose sha
 
 _SERVICE_TIERS = frozenset({"auto", "default", "flex", "scale", "priority"})
 _TOP_FIELDS: dict[str, Callable[[object], bool]] = {
-    "service_tier": lambda value: value in _SERVICE_TIERS,
+    "service_tier": lambda value: isinstance(value, str) and value in _SERVICE_TIERS,  # any JSON value may come
     "metadata": _metadata,
     "moderation": _unchecked,
     "system_fingerprint": _is_str,
@@ -229,7 +229,7 @@ def _carry_own(out: dict[str, Any], final: dict[str, Any]) -> None:
     own_choices = final.get("choices")
     if not isinstance(own_choices, list):
         return
-    by_index = {choice.get("index"): choice for choice in own_choices if isinstance(choice, dict)}
+    by_index = {choice["index"]: choice for choice in own_choices if isinstance(choice, dict) and _is_int(choice.get("index"))}
     for choice in out["choices"]:
         own = by_index.get(choice["index"])
         if own is None:
