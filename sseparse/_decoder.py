@@ -369,6 +369,9 @@ class SSEDecoder:
                 # cases apart without a second test (tests/test_fast_paths.py guards that assumption).
                 if value is not line:  # the common case: "data: " + value
                     parts.append(value)
+                elif line.startswith(b"event: "):  # the next most common (Anthropic, Responses): what `_field` does
+                    self._in_block = True
+                    self._event = line[7:].decode("utf-8", "replace")
                 else:
                     self._field(line)
             elif self._in_block:

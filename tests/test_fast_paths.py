@@ -10,8 +10,8 @@ the long-chunk threshold, and require identical events and connection state.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
+import pytest
 from decoder_harness import feed_and_close
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,9 +19,6 @@ from hypothesis import strategies as st
 import sseparse
 from sseparse import _decoder
 from sseparse._lines import LONG_CHUNK as _LONG_CHUNK
-
-if TYPE_CHECKING:
-    import pytest
 
 LINE_ENDS = [b"\n", b"\r\n", b"\r"]
 
@@ -256,6 +253,29 @@ def test_lines_that_are_not_data_lines_are_interpreted_as_their_fields() -> None
 
 def _state_of(decoder: sseparse.SSEDecoder) -> object:
     return decoder._state
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (b"event: delta", "delta"),
+        (b"event: ", "message"),  # an empty type dispatches as "message"
+        (b"event:  two spaces", " two spaces"),  # only one space after the colon is dropped
+        (b"event: a:b c", "a:b c"),  # everything after the first colon and its space
+        (b"event: caf\xc3\xa9 \xff", "caf\u00e9 \ufffd"),  # UTF-8, invalid bytes replaced
+        (b"event:nospace", "nospace"),  # not the inline case: `_field` reads it
+        (b"event", "message"),  # no colon: the name alone, an empty value
+        (b"eventx: y", "message"),  # another field name, ignored
+    ],
+)
+def test_event_lines_set_the_type_inline_as_field_would(line: bytes, expected: str) -> None:
+    """`_process` reads ``event: `` lines inline (Anthropic and Responses send one per event) the way `_field` does."""
+    body = line + b"\ndata: d\n\nevent: next\ndata: e\n\ndata: f\n\n"
+    for chunks in ([body], [body[i : i + 1] for i in range(len(body))]):
+        for diagnostics in (False, True):
+            decoder = sseparse.SSEDecoder(diagnostics=diagnostics)
+            events = [event for chunk in chunks for event in decoder.feed(chunk)]
+            assert [(e.event, e.data) for e in events] == [(expected, "d"), ("next", "e"), ("message", "f")]
 
 
 def test_fast_state_is_the_bytes_class_and_every_other_state_takes_the_slow_path() -> None:
