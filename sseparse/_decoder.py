@@ -356,9 +356,10 @@ class SSEDecoder:
     def _process(self, lines: list[bytes]) -> list[ServerSentEvent]:
         """Interpret complete lines (R7-R12) and return the events they dispatch.
 
-        ``data`` lines and blank lines are handled inline; the rarer fields go through `_field`,
-        which sets ``_in_block``. So a block made only of data lines needs no bookkeeping: its event
-        type is ``message``, its retry is None and the last event ID string is already current.
+        ``data`` lines, ``event: `` lines and blank lines are handled inline; the rarer fields go
+        through `_field`. Every field but ``data: `` sets ``_in_block``. So a block made only of data
+        lines needs no bookkeeping: its event type is ``message``, its retry is None and the last
+        event ID string is already current.
         """
         events: list[ServerSentEvent] = []
         parts = self._data
