@@ -357,3 +357,56 @@ def test_any_json_in_an_own_field_still_converts(where: str, data: st.DataObject
     converted = result.to_openai()
     json.dumps(converted)
     chat_types.ChatCompletion.model_validate(converted)
+
+
+_ANTHROPIC_MESSAGE_KEYS = ["type", "role", "stop_sequence", "container", "diagnostics", "stop_details", "x_provider"]
+_ANTHROPIC_USAGE_KEYS = [
+    "cache_creation_input_tokens",
+    "cache_read_input_tokens",
+    "inference_geo",
+    "service_tier",
+    "speed",
+    "cache_creation",
+    "server_tool_use",
+    "output_tokens_details",
+    "x_usage",
+]
+
+
+def _anthropic_body(message_fields: dict[str, Any], usage_fields: dict[str, Any]) -> bytes:
+    usage = {"input_tokens": 10, "output_tokens": 1, **usage_fields}
+    message = {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude", "content": [], **message_fields}
+    message["usage"] = usage
+    return sse(
+        [
+            {"type": "message_start", "message": message},
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": "Hi"}},
+            {"type": "content_block_stop", "index": 0},
+            {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 2}},
+            {"type": "message_stop"},
+        ],
+        events=True,
+    )
+
+
+def test_an_anthropic_message_with_a_broken_type_still_converts() -> None:
+    """The case Hypothesis found: message.type replaced by another string; final keeps it, the dict says "message"."""
+    result = sseparse.accumulate(_anthropic_body({"type": "\ufffd", "role": ["x"]}, {}))
+    assert result.final["type"] == "\ufffd"
+    message = result.to_anthropic()
+    assert (message["type"], message["role"]) == ("message", "assistant")
+    anthropic_types.Message.model_validate(message)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(where=st.sampled_from(["message", "usage"]), data=st.data())
+def test_any_json_in_an_anthropic_field_still_converts(where: str, data: st.DataObject) -> None:
+    """Any JSON value in a typed or unknown field of an Anthropic message or its usage: a dict the SDK validates."""
+    key = data.draw(st.sampled_from(_ANTHROPIC_MESSAGE_KEYS if where == "message" else _ANTHROPIC_USAGE_KEYS))
+    fields = {key: data.draw(_JSON)}
+    result = sseparse.accumulate(_anthropic_body(fields if where == "message" else {}, fields if where == "usage" else {}))
+    converted = result.to_anthropic()
+    json.dumps(converted)
+    anthropic_types.Message.model_validate(converted)
+    assert result.text == "Hi"

@@ -11,8 +11,9 @@ is used and documented here:
 - Anthropic's ``input`` must be an object: arguments that are not (yet) a JSON object become the best
   partial object, or ``{}``;
 - token counts the provider did not report are 0 where the schema requires a number;
-- an Anthropic stream gives its own message, less any content block too broken for the schema
-  (``result.final`` keeps it);
+- an Anthropic stream gives its own message, less any content block too broken for the schema and
+  any typed field whose value does not fit it (``result.final`` keeps them), with ``type`` and
+  ``role`` set to the schema's only values;
 - an OpenAI Chat stream keeps every field of its own ``chat.completion`` (annotations, audio,
   ``service_tier``, the usage details, any provider's own keys) beside the fields rebuilt above. A
   field the schema types is carried only when its value has that type (``result.final`` keeps it
@@ -23,6 +24,7 @@ is used and documented here:
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sseparse.accumulators._normalize import Stop, count
@@ -281,26 +283,125 @@ def _anthropic_own(result: AccumulatedResult) -> dict[str, Any]:
     counted = isinstance(usage, dict) and None not in (count(usage.get("input_tokens")), count(usage.get("output_tokens")))
     if not counted:
         message["usage"] = _anthropic_usage(result.tokens)
+    else:
+        _drop_unfit(message["usage"], _ANTHROPIC_USAGE_FIELDS)
     for key in ("id", "model"):
         message[key] = _str(message.get(key))
+    message["type"], message["role"] = "message", "assistant"  # the only values the schema has
+    _drop_unfit(message, _ANTHROPIC_FIELDS)
     return message
 
 
-# The fields each core block type must have, with their types (other block types are the provider's own).
-_BLOCK_FIELDS: dict[str, tuple[tuple[str, type], ...]] = {
-    "text": (("text", str),),
-    "thinking": (("thinking", str), ("signature", str)),
-    "redacted_thinking": (("data", str),),
-    "tool_use": (("id", str), ("name", str), ("input", dict)),
-    "server_tool_use": (("id", str), ("name", str), ("input", dict)),
+def _is_dict(value: object) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_count(value: object) -> bool:
+    return count(value) is not None
+
+
+def _is_time(value: object) -> bool:
+    """Return True for an ISO 8601 date and time as a string (what pydantic reads as a datetime)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _object(
+    required: dict[str, Callable[[object], bool]], optional: dict[str, Callable[[object], bool]]
+) -> Callable[[object], bool]:
+    """Return a check for an object with the ``required`` fields and, when present and not None, the ``optional`` ones."""
+
+    def check(value: object) -> bool:
+        if not isinstance(value, dict):
+            return False
+        if not all(check(value.get(key)) for key, check in required.items()):
+            return False
+        return all(value.get(key) is None or check(value[key]) for key, check in optional.items())
+
+    return check
+
+
+def _one_of(*choices: str) -> Callable[[object], bool]:
+    return lambda value: isinstance(value, str) and value in choices
+
+
+# The typed fields of anthropic's ``Message`` and ``Usage`` besides those set above, with a check that a
+# value fits; a value that does not fit stays in ``final`` only.
+_ANTHROPIC_FIELDS: dict[str, Callable[[object], bool]] = {
+    "stop_sequence": _is_str,
+    "container": _object({"id": _is_str, "expires_at": _is_time}, {"skills": lambda value: isinstance(value, list)}),
+    "diagnostics": _object({}, {"cache_miss_reason": _unchecked}),  # a union this module does not check
+    "stop_details": _object(
+        {"type": _one_of("refusal")},
+        {"category": _one_of("cyber", "bio", "frontier_llm", "reasoning_extraction", "general_harms"), "explanation": _is_str},
+    ),
+}
+_ANTHROPIC_USAGE_FIELDS: dict[str, Callable[[object], bool]] = {
+    "cache_creation_input_tokens": _is_count,
+    "cache_read_input_tokens": _is_count,
+    "inference_geo": _is_str,
+    "service_tier": _one_of("standard", "priority", "batch"),
+    "speed": _one_of("standard", "fast"),
+    "cache_creation": _object({"ephemeral_1h_input_tokens": _is_count, "ephemeral_5m_input_tokens": _is_count}, {}),
+    "server_tool_use": _object({"web_fetch_requests": _is_count, "web_search_requests": _is_count}, {}),
+    "output_tokens_details": _object({"thinking_tokens": _is_count}, {}),
+}
+
+
+def _drop_unfit(mapping: dict[str, Any], typed: _Checks) -> None:
+    """Remove from ``mapping`` each typed field whose value (other than None) does not fit its type."""
+    for key, check in typed.items():
+        value = mapping.get(key)
+        if value is not None and not check(value):
+            del mapping[key]
+
+
+# The block types anthropic's ``Message`` takes (its content is a closed union: any other type fails
+# validation), with the fields each must have and a check of their values.
+_TOOL_RESULTS = (("tool_use_id", _is_str), ("content", lambda value: isinstance(value, (dict, list))))
+_SERVER_TOOLS = frozenset(
+    {
+        "web_search",
+        "web_fetch",
+        "code_execution",
+        "bash_code_execution",
+        "text_editor_code_execution",
+        "tool_search_tool_regex",
+        "tool_search_tool_bm25",
+    }
+)
+_BLOCK_FIELDS: dict[str, tuple[tuple[str, Callable[[object], bool]], ...]] = {
+    "text": (("text", _is_str), ("citations", lambda value: value is None or isinstance(value, list))),
+    "thinking": (("thinking", _is_str), ("signature", _is_str)),
+    "redacted_thinking": (("data", _is_str),),
+    "tool_use": (("id", _is_str), ("name", _is_str), ("input", _is_dict)),
+    "server_tool_use": (
+        ("id", _is_str),
+        ("name", lambda value: isinstance(value, str) and value in _SERVER_TOOLS),
+        ("input", _is_dict),
+    ),
+    "web_search_tool_result": _TOOL_RESULTS,
+    "web_fetch_tool_result": _TOOL_RESULTS,
+    "code_execution_tool_result": _TOOL_RESULTS,
+    "bash_code_execution_tool_result": _TOOL_RESULTS,
+    "text_editor_code_execution_tool_result": _TOOL_RESULTS,
+    "tool_search_tool_result": _TOOL_RESULTS,
+    "container_upload": (("file_id", _is_str),),
 }
 
 
 def _block_ok(block: object) -> bool:
-    """Return True for a content block the schema takes: a dict with a string ``type`` and its fields."""
-    if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+    """Return True for a content block the schema takes: a dict of a type it knows, with that type's fields."""
+    if not isinstance(block, dict):
         return False
-    return all(isinstance(block.get(key), kind) for key, kind in _BLOCK_FIELDS.get(block["type"], ()))
+    kind = block.get("type")
+    fields = _BLOCK_FIELDS.get(kind) if isinstance(kind, str) else None
+    return fields is not None and all(check(block.get(key)) for key, check in fields)
 
 
 def _input(call: ToolCall) -> dict[str, Any]:
