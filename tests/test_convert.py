@@ -410,3 +410,57 @@ def test_any_json_in_an_anthropic_field_still_converts(where: str, data: st.Data
     json.dumps(converted)
     anthropic_types.Message.model_validate(converted)
     assert result.text == "Hi"
+
+
+def test_anthropic_blocks_the_schema_refuses_are_left_out_or_trimmed() -> None:
+    """Cases a stress run found: a web search result with garbage content is left out; a text block keeps its text without bad citations."""
+    result_block = {"type": "web_search_tool_result", "tool_use_id": "srvtoolu_1", "content": {"\ufffd": "\ufffd"}}
+    good_citation = {
+        "type": "web_search_result_location",
+        "cited_text": "Paris",
+        "encrypted_index": "e",
+        "url": "u",
+        "title": None,
+    }
+    body = sse(
+        [
+            {
+                "type": "message_start",
+                "message": {"id": "msg_1", "type": "message", "role": "assistant", "model": "c", "content": []},
+            },
+            {"type": "content_block_start", "index": 0, "content_block": result_block},
+            {"type": "content_block_stop", "index": 0},
+            {"type": "content_block_start", "index": 1, "content_block": {"type": "text", "text": ""}},
+            {"type": "content_block_delta", "index": 1, "delta": {"type": "text_delta", "text": "Paris"}},
+            {"type": "content_block_delta", "index": 1, "delta": {"type": "citations_delta", "citation": good_citation}},
+            {"type": "content_block_delta", "index": 1, "delta": {"type": "citations_delta", "citation": {"type": "x"}}},
+            {"type": "content_block_stop", "index": 1},
+            {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": 2}},
+            {"type": "message_stop"},
+        ],
+        events=True,
+    )
+    result = sseparse.accumulate(body)
+    message = result.to_anthropic()
+    anthropic_types.Message.model_validate(message)
+    assert message["content"] == [{"type": "text", "text": "Paris", "citations": None}]
+    assert [block["type"] for block in result.final["content"]] == ["web_search_tool_result", "text"]
+    assert len(result.final["content"][1]["citations"]) == 2
+    # with the good citation alone, the converted block keeps it
+    good_only = sseparse.accumulate(
+        sse(
+            [
+                {
+                    "type": "message_start",
+                    "message": {"id": "m", "type": "message", "role": "assistant", "model": "c", "content": []},
+                },
+                {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": "Paris"}},
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "citations_delta", "citation": good_citation}},
+                {"type": "content_block_stop", "index": 0},
+                {"type": "message_stop"},
+            ],
+            events=True,
+        )
+    ).to_anthropic()
+    anthropic_types.Message.model_validate(good_only)
+    assert good_only["content"][0]["citations"] == [good_citation]

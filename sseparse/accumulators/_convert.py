@@ -375,8 +375,51 @@ _SERVER_TOOLS = frozenset(
         "tool_search_tool_bm25",
     }
 )
+_INDEX: _Checks = {"document_index": _is_count}
+_DOCUMENT: _Checks = {"document_title": _is_str, "file_id": _is_str}
+_CITATIONS: dict[str, Callable[[object], bool]] = {
+    "char_location": _object({**_INDEX, "start_char_index": _is_count, "end_char_index": _is_count}, _DOCUMENT),
+    "page_location": _object({**_INDEX, "start_page_number": _is_count, "end_page_number": _is_count}, _DOCUMENT),
+    "content_block_location": _object({**_INDEX, "start_block_index": _is_count, "end_block_index": _is_count}, _DOCUMENT),
+    "web_search_result_location": _object({"encrypted_index": _is_str, "url": _is_str}, {"title": _is_str}),
+    "search_result_location": _object(
+        {"search_result_index": _is_count, "source": _is_str, "start_block_index": _is_count, "end_block_index": _is_count},
+        {"title": _is_str},
+    ),
+}
+
+
+def _citation(value: object) -> bool:
+    """Return True for a citation of a kind the schema knows, with its fields (and its ``cited_text``)."""
+    if not isinstance(value, dict) or not isinstance(value.get("cited_text"), str):
+        return False
+    kind = value.get("type")
+    check = _CITATIONS.get(kind) if isinstance(kind, str) else None
+    return check is not None and check(value)
+
+
+_WEB_SEARCH_RESULT = _object(
+    {"type": _one_of("web_search_result"), "encrypted_content": _is_str, "title": _is_str, "url": _is_str}, {"page_age": _is_str}
+)
+_WEB_SEARCH_ERROR = _object(
+    {
+        "type": _one_of("web_search_tool_result_error"),
+        "error_code": _one_of(
+            "invalid_tool_input", "unavailable", "max_uses_exceeded", "too_many_requests", "query_too_long", "request_too_large"
+        ),
+    },
+    {},
+)
+
+
+def _web_search_content(value: object) -> bool:
+    if isinstance(value, list):
+        return all(_WEB_SEARCH_RESULT(item) for item in value)
+    return _WEB_SEARCH_ERROR(value)
+
+
 _BLOCK_FIELDS: dict[str, tuple[tuple[str, Callable[[object], bool]], ...]] = {
-    "text": (("text", _is_str), ("citations", lambda value: value is None or isinstance(value, list))),
+    "text": (("text", _is_str),),
     "thinking": (("thinking", _is_str), ("signature", _is_str)),
     "redacted_thinking": (("data", _is_str),),
     "tool_use": (("id", _is_str), ("name", _is_str), ("input", _is_dict)),
@@ -385,7 +428,7 @@ _BLOCK_FIELDS: dict[str, tuple[tuple[str, Callable[[object], bool]], ...]] = {
         ("name", lambda value: isinstance(value, str) and value in _SERVER_TOOLS),
         ("input", _is_dict),
     ),
-    "web_search_tool_result": _TOOL_RESULTS,
+    "web_search_tool_result": (("tool_use_id", _is_str), ("content", _web_search_content)),
     "web_fetch_tool_result": _TOOL_RESULTS,
     "code_execution_tool_result": _TOOL_RESULTS,
     "bash_code_execution_tool_result": _TOOL_RESULTS,
@@ -396,12 +439,22 @@ _BLOCK_FIELDS: dict[str, tuple[tuple[str, Callable[[object], bool]], ...]] = {
 
 
 def _block_ok(block: object) -> bool:
-    """Return True for a content block the schema takes: a dict of a type it knows, with that type's fields."""
+    """Return True for a content block the schema takes: a dict of a type it knows, with that type's fields.
+
+    Optional parts the schema would refuse are taken off the block (a copy): citations that are not
+    all citations it knows, and a ``caller`` (a union this module does not check).
+    """
     if not isinstance(block, dict):
         return False
     kind = block.get("type")
     fields = _BLOCK_FIELDS.get(kind) if isinstance(kind, str) else None
-    return fields is not None and all(check(block.get(key)) for key, check in fields)
+    if fields is None or not all(check(block.get(key)) for key, check in fields):
+        return False
+    citations = block.get("citations")
+    if citations is not None and not (isinstance(citations, list) and all(_citation(c) for c in citations)):
+        block["citations"] = None
+    block.pop("caller", None)
+    return True
 
 
 def _input(call: ToolCall) -> dict[str, Any]:
