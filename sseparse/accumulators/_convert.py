@@ -152,54 +152,96 @@ def _openai_usage(tokens: Tokens) -> dict[str, Any] | None:
     return usage
 
 
-# The fields of ``ChatCompletion`` (and its choice and message) that the schema types, with a check
-# that a value fits; what these keys hold is rebuilt above or checked here, every other key is carried.
+# -- checks of values against the SDKs' schemas (a check takes any JSON value and says if it fits) ---------
+
+_Checks = dict[str, "Callable[[object], bool]"]
+
+
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and value.__class__ is not bool
+
+
+def _is_count(value: object) -> bool:
+    return count(value) is not None
 
 
 def _is_str(value: object) -> bool:
     return isinstance(value, str)
 
 
-def _url_citation(value: object) -> bool:
-    if not isinstance(value, dict) or value.get("type") != "url_citation":
+def _is_dict(value: object) -> bool:
+    return isinstance(value, dict)
+
+
+def _is_time(value: object) -> bool:
+    """Return True for an ISO 8601 date and time as a string (what pydantic reads as a datetime)."""
+    if not isinstance(value, str):
         return False
-    cite = value.get("url_citation")
-    return (
-        isinstance(cite, dict)
-        and all(_is_int(cite.get(k)) for k in ("start_index", "end_index"))
-        and all(_is_str(cite.get(k)) for k in ("title", "url"))
-    )
-
-
-def _annotations(value: object) -> bool:
-    return isinstance(value, list) and all(_url_citation(item) for item in value)
-
-
-def _audio(value: object) -> bool:
-    if not isinstance(value, dict) or not _is_int(value.get("expires_at")):
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
         return False
-    return all(_is_str(value.get(k)) for k in ("id", "data", "transcript"))
-
-
-def _metadata(value: object) -> bool:
-    return isinstance(value, dict) and all(_is_str(item) for item in value.values())
+    return True
 
 
 def _unchecked(value: object) -> bool:  # noqa: ARG001 - a typed field whose shape this module does not check
     return False
 
 
-_SERVICE_TIERS = frozenset({"auto", "default", "flex", "scale", "priority"})
-_TOP_FIELDS: dict[str, Callable[[object], bool]] = {
-    "service_tier": lambda value: isinstance(value, str) and value in _SERVICE_TIERS,  # any JSON value may come
+def _one_of(*choices: str) -> Callable[[object], bool]:
+    return lambda value: isinstance(value, str) and value in choices
+
+
+def _object(required: _Checks, optional: _Checks) -> Callable[[object], bool]:
+    """Return a check for an object with the ``required`` fields and, when present and not None, the ``optional`` ones."""
+
+    def fits(value: object) -> bool:
+        if not isinstance(value, dict):
+            return False
+        if not all(check(value.get(key)) for key, check in required.items()):
+            return False
+        return all(value.get(key) is None or check(value[key]) for key, check in optional.items())
+
+    return fits
+
+
+def _drop_unfit(mapping: dict[str, Any], typed: _Checks) -> None:
+    """Remove from ``mapping`` each typed field whose value (other than None) does not fit its type."""
+    for key, check in typed.items():
+        value = mapping.get(key)
+        if value is not None and not check(value):
+            del mapping[key]
+
+
+# The fields of ``ChatCompletion`` (and its choice and message) that the schema types, with a check
+# that a value fits; what these keys hold is rebuilt above or checked here, every other key is carried.
+_URL_CITATION = _object(
+    {
+        "type": _one_of("url_citation"),
+        "url_citation": _object({"start_index": _is_int, "end_index": _is_int, "title": _is_str, "url": _is_str}, {}),
+    },
+    {},
+)
+
+
+def _annotations(value: object) -> bool:
+    return isinstance(value, list) and all(_URL_CITATION(item) for item in value)
+
+
+def _metadata(value: object) -> bool:
+    return isinstance(value, dict) and all(_is_str(item) for item in value.values())
+
+
+_TOP_FIELDS: _Checks = {
+    "service_tier": _one_of("auto", "default", "flex", "scale", "priority"),
     "metadata": _metadata,
     "moderation": _unchecked,
     "system_fingerprint": _is_str,
 }
-_MESSAGE_FIELDS: dict[str, Callable[[object], bool]] = {"annotations": _annotations, "audio": _audio}
-_Checks = dict[str, "Callable[[object], bool]"]
+_MESSAGE_FIELDS: _Checks = {
+    "annotations": _annotations,
+    "audio": _object({"id": _is_str, "data": _is_str, "transcript": _is_str, "expires_at": _is_int}, {}),
+}
 _REBUILT_TOP = frozenset({"id", "object", "created", "model", "choices", "usage"})
 _REBUILT_CHOICE = frozenset({"index", "message", "logprobs", "finish_reason"})
 _REBUILT_MESSAGE = frozenset({"role", "content", "refusal", "tool_calls", "function_call"})
@@ -207,13 +249,9 @@ _USAGE_DETAILS = ("prompt_tokens_details", "completion_tokens_details")
 
 
 def _carry(out: dict[str, Any], own: dict[str, Any], rebuilt: frozenset[str], typed: _Checks) -> None:
-    """Add ``own``'s fields to ``out``: not the rebuilt ones, a typed one only when its value fits (None always does)."""
-    for key, value in own.items():
-        if key in rebuilt:
-            continue
-        check = typed.get(key)
-        if check is None or value is None or check(value):
-            out[key] = value
+    """Add ``own``'s fields (a copy) to ``out``: not the rebuilt ones, a typed one only when its value fits."""
+    _drop_unfit(own, typed)
+    out.update((key, value) for key, value in own.items() if key not in rebuilt)
 
 
 def _carry_own(out: dict[str, Any], final: dict[str, Any]) -> None:
@@ -225,7 +263,7 @@ def _carry_own(out: dict[str, Any], final: dict[str, Any]) -> None:
             if key in _USAGE_DETAILS:  # counts only (a count the schema does not know yet too)
                 if isinstance(value, dict):
                     details = usage.setdefault(key, {})
-                    details.update({k: v for k, v in value.items() if (v is None or count(v) is not None) and k not in details})
+                    details.update({k: v for k, v in value.items() if (v is None or _is_count(v)) and k not in details})
             elif key not in usage:  # a provider's own usage keys (OpenRouter's cost, say)
                 usage[key] = value
     own_choices = final.get("choices")
@@ -292,47 +330,9 @@ def _anthropic_own(result: AccumulatedResult) -> dict[str, Any]:
     return message
 
 
-def _is_dict(value: object) -> bool:
-    return isinstance(value, dict)
-
-
-def _is_count(value: object) -> bool:
-    return count(value) is not None
-
-
-def _is_time(value: object) -> bool:
-    """Return True for an ISO 8601 date and time as a string (what pydantic reads as a datetime)."""
-    if not isinstance(value, str):
-        return False
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _object(
-    required: dict[str, Callable[[object], bool]], optional: dict[str, Callable[[object], bool]]
-) -> Callable[[object], bool]:
-    """Return a check for an object with the ``required`` fields and, when present and not None, the ``optional`` ones."""
-
-    def check(value: object) -> bool:
-        if not isinstance(value, dict):
-            return False
-        if not all(check(value.get(key)) for key, check in required.items()):
-            return False
-        return all(value.get(key) is None or check(value[key]) for key, check in optional.items())
-
-    return check
-
-
-def _one_of(*choices: str) -> Callable[[object], bool]:
-    return lambda value: isinstance(value, str) and value in choices
-
-
 # The typed fields of anthropic's ``Message`` and ``Usage`` besides those set above, with a check that a
 # value fits; a value that does not fit stays in ``final`` only.
-_ANTHROPIC_FIELDS: dict[str, Callable[[object], bool]] = {
+_ANTHROPIC_FIELDS: _Checks = {
     "stop_sequence": _is_str,
     "container": _object({"id": _is_str, "expires_at": _is_time}, {"skills": lambda value: isinstance(value, list)}),
     "diagnostics": _object({}, {"cache_miss_reason": _unchecked}),  # a union this module does not check
@@ -341,7 +341,7 @@ _ANTHROPIC_FIELDS: dict[str, Callable[[object], bool]] = {
         {"category": _one_of("cyber", "bio", "frontier_llm", "reasoning_extraction", "general_harms"), "explanation": _is_str},
     ),
 }
-_ANTHROPIC_USAGE_FIELDS: dict[str, Callable[[object], bool]] = {
+_ANTHROPIC_USAGE_FIELDS: _Checks = {
     "cache_creation_input_tokens": _is_count,
     "cache_read_input_tokens": _is_count,
     "inference_geo": _is_str,
@@ -353,16 +353,9 @@ _ANTHROPIC_USAGE_FIELDS: dict[str, Callable[[object], bool]] = {
 }
 
 
-def _drop_unfit(mapping: dict[str, Any], typed: _Checks) -> None:
-    """Remove from ``mapping`` each typed field whose value (other than None) does not fit its type."""
-    for key, check in typed.items():
-        value = mapping.get(key)
-        if value is not None and not check(value):
-            del mapping[key]
-
-
 # The block types anthropic's ``Message`` takes (its content is a closed union: any other type fails
 # validation), with the fields each must have and a check of their values.
+# A tool result whose content this module checks only to be an object or a list (its union is not replicated).
 _TOOL_RESULTS = (("tool_use_id", _is_str), ("content", lambda value: isinstance(value, (dict, list))))
 _SERVER_TOOLS = frozenset(
     {
@@ -377,7 +370,7 @@ _SERVER_TOOLS = frozenset(
 )
 _INDEX: _Checks = {"document_index": _is_count}
 _DOCUMENT: _Checks = {"document_title": _is_str, "file_id": _is_str}
-_CITATIONS: dict[str, Callable[[object], bool]] = {
+_CITATIONS: _Checks = {
     "char_location": _object({**_INDEX, "start_char_index": _is_count, "end_char_index": _is_count}, _DOCUMENT),
     "page_location": _object({**_INDEX, "start_page_number": _is_count, "end_page_number": _is_count}, _DOCUMENT),
     "content_block_location": _object({**_INDEX, "start_block_index": _is_count, "end_block_index": _is_count}, _DOCUMENT),
@@ -425,7 +418,7 @@ _BLOCK_FIELDS: dict[str, tuple[tuple[str, Callable[[object], bool]], ...]] = {
     "tool_use": (("id", _is_str), ("name", _is_str), ("input", _is_dict)),
     "server_tool_use": (
         ("id", _is_str),
-        ("name", lambda value: isinstance(value, str) and value in _SERVER_TOOLS),
+        ("name", _one_of(*_SERVER_TOOLS)),
         ("input", _is_dict),
     ),
     "web_search_tool_result": (("tool_use_id", _is_str), ("content", _web_search_content)),
