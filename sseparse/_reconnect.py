@@ -35,19 +35,18 @@ from sseparse._stream import AsyncStream, Stream
 if TYPE_CHECKING:
     import random
     from collections.abc import Awaitable, Callable
-    from typing import TypedDict, Unpack
+    from typing import Unpack
 
     from sseparse._events import ServerSentEvent
-    from sseparse._stream import _Core
-    from sseparse.accumulators._tags import ReasoningTagsOption
+    from sseparse._stream import _Core, _ReadOptions
     from sseparse.models.anthropic import MessageStreamEvent
     from sseparse.models.cohere import StreamedChatResponse
     from sseparse.models.gemini import GenerateContentResponse
     from sseparse.models.openai_chat import ChatCompletionChunk
     from sseparse.models.openai_responses import ResponseStreamEvent
 
-    class _ReconnectOptions(TypedDict, total=False):
-        """The keyword options of `reconnecting` / `areconnecting` besides ``raw`` (and the stream's own)."""
+    class _ReconnectOptions(_ReadOptions, total=False):
+        """The keyword options of `reconnecting` / `areconnecting` besides ``raw``: the policy's, and how the stream reads."""
 
         mode: Mode
         retry_on: tuple[type[BaseException], ...]
@@ -60,13 +59,7 @@ if TYPE_CHECKING:
         max_server_wait: float | None
         on_restart: Callable[[ResumeState], object] | None
         sleep: Callable[[float], object] | None
-        clock: Callable[[], float] | None
         rng: random.Random | None
-        allow_truncated: bool
-        last_event_id: str
-        max_event_size: int | None
-        idle_timeout: float | None
-        reasoning_tags: ReasoningTagsOption
 
     _Connect = Callable[["ResumeState"], Any]
     _AsyncConnect = Callable[["ResumeState"], Any | Awaitable[Any]]

@@ -77,16 +77,20 @@ if TYPE_CHECKING:
     SyncSource = Iterable[Buffer] | Any
     AsyncSource = AsyncIterable[Buffer] | Any
 
-    class _StreamOptions(TypedDict, total=False):
-        """The keyword options of `Stream` besides ``raw`` (see its docstring)."""
+    class _ReadOptions(TypedDict, total=False):
+        """How a stream reads, whatever its source: the options `Stream` shares with `reconnecting`."""
 
-        response: Any
         allow_truncated: bool
         last_event_id: str
         max_event_size: int | None
         idle_timeout: float | None
         clock: Callable[[], float] | None
         reasoning_tags: ReasoningTagsOption
+
+    class _StreamOptions(_ReadOptions, total=False):
+        """The keyword options of `Stream` besides ``raw`` (see its docstring)."""
+
+        response: Any
         _reconnect: ReconnectPolicy | None
 
     class _AsyncStreamOptions(_StreamOptions, total=False):
